@@ -1,0 +1,91 @@
+/// The plaintext of an X-signature:
+/// `session_token=<token>&timestamp=<ms>&nonce=<lowercase hex of ms>`
+/// (OneAccess SDK APIs, appendix "Signing a Session Token").
+public struct SignaturePayload: Sendable, Hashable {
+    public let sessionToken: String
+    /// Server time in epoch milliseconds (`GET /api/v2/sdk/server-date`).
+    public let timestamp: UInt64
+    public let nonce: String
+
+    /// Longest session token accepted; real tokens are tens to hundreds of characters.
+    public static let maximumTokenLength = 4096
+
+    /// A payload whose nonce defaults to the documented choice, the lowercase hex of the timestamp.
+    public init(sessionToken: String, timestamp: UInt64, nonce: String? = nil) throws {
+        try Self.validateToken(sessionToken)
+        let nonce = nonce ?? Self.nonce(for: timestamp)
+        try Self.validateField(nonce, name: "nonce")
+        self.sessionToken = sessionToken
+        self.timestamp = timestamp
+        self.nonce = nonce
+    }
+
+    /// The documented nonce: lowercase hexadecimal of the timestamp, no prefix
+    /// (1628496895102 -> `17b29fa9c7e`, as Java's `Long.toHexString`).
+    public static func nonce(for timestamp: UInt64) -> String { String(timestamp, radix: 16, uppercase: false) }
+
+    /// The exact string that is encrypted.
+    public var string: String { "session_token=\(sessionToken)&timestamp=\(timestamp)&nonce=\(nonce)" }
+
+    public var bytes: [UInt8] { Array(string.utf8) }
+
+    /// Writes the payload's octets into `buffer` without building a String; returns the count.
+    /// The buffer must hold at least ``byteCount`` octets.
+    public func write(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var o = 0
+        func put(_ s: StaticString) {
+            s.withUTF8Buffer { for b in $0 { buffer[o] = b; o += 1 } }
+        }
+        func put(_ s: String) {
+            var s = s
+            s.withUTF8 { for b in $0 { buffer[o] = b; o += 1 } }
+        }
+        put("session_token=")
+        put(sessionToken)
+        put("&timestamp=")
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var t = timestamp
+            var n = 0
+            repeat {
+                d[n] = UInt8(ascii: "0") + UInt8(t % 10)
+                t /= 10
+                n += 1
+            } while t > 0
+            while n > 0 { n -= 1; buffer[o] = d[n]; o += 1 }
+        }
+        put("&nonce=")
+        put(nonce)
+        return o
+    }
+
+    public var byteCount: Int { 14 + sessionToken.utf8.count + 11 + String(timestamp).utf8.count + 7 + nonce.utf8.count }
+
+    /// A token must be non-empty and free of `&`, whitespace and control characters: any of them
+    /// would change how a server splits the payload. The message never repeats the token.
+    public static func validateToken(_ token: String) throws {
+        guard !token.isEmpty else { throw XSigError(.invalidInput, "session token is empty") }
+        guard token.utf8.count <= maximumTokenLength else {
+            throw XSigError(.invalidInput, "session token is \(token.utf8.count) bytes, over the \(maximumTokenLength)-byte limit")
+        }
+        try validateField(token, name: "session token")
+    }
+
+    static func validateField(_ value: String, name: String) throws {
+        guard !value.isEmpty else { throw XSigError(.invalidInput, "\(name) is empty") }
+        for (i, scalar) in value.unicodeScalars.enumerated() {
+            let v = scalar.value
+            if scalar == "&" {
+                throw XSigError(.invalidInput, "\(name) contains '&' at character \(i + 1); it would split the payload")
+            }
+            if v < 0x20 || v == 0x7f || (0x80..<0xa0).contains(v) {
+                throw XSigError(.invalidInput, "\(name) contains a control character (U+\(String(v, radix: 16, uppercase: true))) at character \(i + 1)")
+            }
+            if scalar.properties.isWhitespace {
+                throw XSigError(.invalidInput, "\(name) contains whitespace at character \(i + 1)")
+            }
+        }
+    }
+}

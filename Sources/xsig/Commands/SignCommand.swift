@@ -1,0 +1,94 @@
+import ArgumentParser
+import XSignature
+
+struct SignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Compute one X-signature header value.",
+        discussion: """
+        Encrypts "session_token=<token>&timestamp=<ms>&nonce=<nonce>" under the public key and
+        prints it Base64-encoded on one line. The timestamp defaults to the current time; servers
+        compare it with their own clock, so prefer --server-time with the body of
+        GET /api/v2/sdk/server-date.
+
+        Examples:
+          xsig sign --key pub.pem --session-token abc123
+          xsig sign --key pub.pem --session-token abc123 --timestamp 1628496895102 --padding oaep-sha256-mgf1sha1
+          curl -s https://IDP/api/v2/sdk/server-date > now.json && xsig sign --key pub.pem --session-token abc123 --server-time now.json
+          xsig sign --key pub.pem --session-token abc123 --output json
+        """
+    )
+
+    @OptionGroup var keyOptions: PublicKeyOptions
+
+    @Option(name: .long, help: ArgumentHelp("The session token to sign (no '&', whitespace or control characters).", valueName: "token"))
+    var sessionToken: String
+
+    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
+    var timestamp: String?
+
+    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}.", valueName: "file"))
+    var serverTime: String?
+
+    @Option(name: .long, help: ArgumentHelp("Nonce (default: lowercase hex of the timestamp).", valueName: "str"))
+    var nonce: String?
+
+    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
+    var padding: String = "oaep-sha256"
+
+    @OptionGroup var seedOptions: SeedOptions
+
+    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
+    var backend: RSAEncryptor.Backend = .gmp
+
+    @Option(name: .long, help: "Output: base64 (the header value), hex, or json.")
+    var output: SignOutput = .base64
+
+    enum SignOutput: String, ExpressibleByArgument, CaseIterable { case base64, hex, json }
+
+    func validate() throws {
+        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
+    }
+
+    func run() throws {
+        let padding = try parsePadding(self.padding)
+        let key = try keyOptions.load().key
+        let ms = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
+        let payload: SignaturePayload
+        do {
+            payload = try SignaturePayload(sessionToken: sessionToken, timestamp: ms, nonce: nonce)
+        } catch let error as XSigError {
+            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : "--session-token")
+        }
+        let signer = try XSignatureSigner(key: key, padding: padding, backend: backend)
+        let ciphertext = try signer.ciphertext(payload, randomness: try seedOptions.randomness())
+        let signature = Base64.encode(ciphertext)
+        switch output {
+        case .base64: emit(signature)
+        case .hex: emit(Hex.encode(ciphertext))
+        case .json:
+            var json = JSONObjectWriter()
+            json.add("session_token", payload.sessionToken)
+            json.add("timestamp", String(payload.timestamp))
+            json.add("nonce", payload.nonce)
+            json.add("payload", payload.string)
+            json.add("padding", padding.name)
+            json.add("signature", signature)
+            emit(json.finish())
+        }
+    }
+}
+
+/// --timestamp, --server-time or the clock.
+func resolveTimestamp(timestamp: String?, serverTime: String?) throws -> UInt64 {
+    if let timestamp {
+        do { return try Timestamp.parse(timestamp) } catch let error as XSigError { throw error.prefixed("--timestamp") }
+    }
+    if let serverTime {
+        let body = try InputFiles.read(serverTime, what: "--server-time")
+        do { return try Timestamp.parseServerDate(body) } catch let error as XSigError {
+            throw error.prefixed("--server-time \(serverTime == "-" ? "(stdin)" : serverTime)")
+        }
+    }
+    return Timestamp.now()
+}

@@ -1,0 +1,49 @@
+/// The bundled demo key pair: PUBLIC TEST MATERIAL, identical to
+/// vectors/keys/demo-rsa-2048.pem and vectors/keys/demo-rsa-2048.pub.pem (a test checks it).
+/// Its private half is published; never use it for real traffic.
+enum DemoKey {
+    static let path = "vectors/keys/demo-rsa-2048.pub.pem"
+
+    static let publicPEM = """
+-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvPx4OuJRhVzAscerfgyL
+hvBiFkHH9wOlR9d8XIENx0EppFG2YGTPuEu2cd6FEkYtf0/OOojNh1wVnUy++kYy
+phTSKu8kzKFbhOO+4ITBz6h1Z4vMgk++UqmpmlOUnBtfFT9KlxALB2n8n6mTSue/
+VI7yS7Sp1PiZGE23gjBOF/cQk59nODJ1gT3bRLsD8OCuNzDNoMqiwfuZ+ClOv8Aw
+YoJgiX2pzXFGKe9O3XnzYimGPirOMfMdJhtphu9M+dVkYm4OMovDqfTY1Xnim3Ps
+8SDTMckb9eFo/0KZEH1QBvRQ5fbkziO66rTDDSadv1FtkYma5AmE5p4qlpDuy5XM
+owIDAQAB
+-----END PUBLIC KEY-----
+"""
+
+    static let privatePEM = """
+-----BEGIN PRIVATE KEY-----
+MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQC8/Hg64lGFXMCx
+x6t+DIuG8GIWQcf3A6VH13xcgQ3HQSmkUbZgZM+4S7Zx3oUSRi1/T846iM2HXBWd
+TL76RjKmFNIq7yTMoVuE477ghMHPqHVni8yCT75SqamaU5ScG18VP0qXEAsHafyf
+qZNK579UjvJLtKnU+JkYTbeCME4X9xCTn2c4MnWBPdtEuwPw4K43MM2gyqLB+5n4
+KU6/wDBigmCJfanNcUYp707defNiKYY+Ks4x8x0mG2mG70z51WRibg4yi8Op9NjV
+eeKbc+zxINMxyRv14Wj/QpkQfVAG9FDl9uTOI7rqtMMNJp2/UW2RiZrkCYTmniqW
+kO7LlcyjAgMBAAECggEALj4InT/repprfBTDXaBsM6R2G8QUzdhShPWxNGFPocXM
+Dqz/1y5TtWCxT8OHBCWv1EsOxzvaLpjVoRu6TzsGAaVul5rUgk2pOycO+ZkCY3Fw
+6NlIPUqN42QoX967qkb4SRanhbcjO7kvW1H+/IEgS+x+VQ/rznTV4SCDGpP/R9V8
+KbWfFlk33ydUbrf6ztmS1TRHfHz1rHM+ILidIcyf9AiD6DXEjqPPhz7Eakrb3KDY
+APPJyiOCseXn5VR6i+/nrmRN8KoNcl9eP9rKMv7qUR/S8rVgyru2aRe4XX514bVi
+f7+HN4Nf0Q56SnNJcHTTh4QY4ThxCH3f3w4z3gxNwQKBgQD1h63NgPI4wPMedQhU
+q/wtd54jyK9yX8mi5nh7FA+hEKTQSr+8w0S2uxqCzcy2vZkYc46YcNRMdxFKgstB
+LLKy4QaJwFy5q7/FX+hjGAXKOr6qaXUU4ZIN9Ab+VNf3EkP4WYUbZM2eLUgduwRp
+6Y7EThJX+DACffzc+hDfr0I22wKBgQDFC4g5jHZaHn4mA4rxD0+ggSK2WQZms+qp
+CYmGjrwXAQQR3KHAx+Kk1wIToJQLCN8GooMBvpv10107w4MhUHLnLAdYLZon/6m7
+STxH7g1vqJ7B/02mZiptrVR8MLaZQaW+D+Rs5iJV4myn/OyQn1GSZcM+foGrxdBc
+ByvJLxj32QKBgQCNeBSzgOWPv9UVKneXWdUeWXq7wYkdjIWAn+yxddifhBiCj180
+owo3g0z+KxgV/t50UTjLKs+YE07aMMxuDBQWr0N2IWkL7iK71cvvNMs5P2nWhJba
+ZjIiagWRi084Y8TYFrR0GTvENPEFeFlNsS36e8Vj/HOlK/SDWm5YhAHR2wKBgQCb
+BX+fBwr1y5ejgJYHIOyccfxFSbTniBTN+FriKdmAn6P8CYCYkqmU1jMkDelq5QfR
+yHkZHkTFGgz3v9GinBBKHzGIBhiJ73IxjmSGkpqvhhGgvqLwjuBCeWNGcWy3Fha3
+ePlVU5kfyIuDflD/VthuPPFmcVDDO1W5kUq5dPxHwQKBgQC8J5GCBv3rI+6hZxZ5
+55YKJYG7d+fZJSf7trqKbMj9UA4flwUE+cSptzjjydSHbd1IW2MMBcJiIsa592WC
+NTw+qIuSO93/s1BOjZvClZdbpcYNvS6xNS9GCXyWuH2ZN4WINIL4ZYFVJrWnCBsu
+HoOWrEcDd27gvvsgJn3jd90dKw==
+-----END PRIVATE KEY-----
+"""
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Glibc
+import XSignature
+
+/// Exit statuses: 0 success, 1 a negative answer (decryption error, invalid signature),
+/// 2 bad input (arguments, keys, records), 3 an internal or I/O failure.
+enum ExitStatus {
+    static let negative: Int32 = 1
+    static let badInput: Int32 = 2
+    static let failure: Int32 = 3
+
+    static func code(for error: XSigError) -> Int32 {
+        switch error.code {
+        case .decryptionError: return negative
+        case .io, .openSSL: return failure
+        default: return badInput
+        }
+    }
+}
+
+/// Writes `xsig: <message>` on stderr as one line.
+func printError(_ message: String) {
+    let line = "xsig: " + message.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n"
+    writeAll(line, to: STDERR_FILENO)
+}
+
+func printNote(_ message: String) {
+    writeAll("xsig: \(message)\n", to: STDERR_FILENO)
+}
+
+/// Whole stdout output written at once, so a failure never leaves half a result.
+func emit(_ text: String) {
+    writeAll(text.hasSuffix("\n") ? text : text + "\n", to: STDOUT_FILENO)
+}
+
+/// write(2) until everything is out (or the descriptor fails, e.g. a closed pipe).
+func writeAll(_ text: String, to fd: Int32) {
+    var text = text
+    text.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            offset += n
+        }
+    }
+}
