@@ -55,7 +55,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "XSigBigIntTests", dependencies: ["XSigBigInt", "XSigRSA"]),
-        .testTarget(name: "XSigRSATests", dependencies: ["XSigRSA"]),
+        .testTarget(name: "XSigRSATests", dependencies: [
+            "XSigRSA", "XSigBigInt", .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
         .testTarget(name: "XSignatureTests", dependencies: ["XSignature"]),
         .testTarget(name: "xsigCLITests", dependencies: ["xsig"]),
     ]

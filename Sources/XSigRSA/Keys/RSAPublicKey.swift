@@ -97,10 +97,10 @@ public struct RSAPublicKey: Sendable, Hashable {
         return serializer.serializedBytes
     }
 
-    public var pemRepresentation: String { PEMDocument(type: "PUBLIC KEY", derBytes: derRepresentation).pemString }
+    public var pemRepresentation: String { PEMDocument(type: "PUBLIC KEY", derBytes: derRepresentation).pemString + "\n" }
 
     public var pkcs1PEMRepresentation: String {
-        PEMDocument(type: "RSA PUBLIC KEY", derBytes: pkcs1DERRepresentation).pemString
+        PEMDocument(type: "RSA PUBLIC KEY", derBytes: pkcs1DERRepresentation).pemString + "\n"
     }
 
     /// A short public fingerprint for messages and logs: the first 8 octets of SHA-256(SPKI DER).

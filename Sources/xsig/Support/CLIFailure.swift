@@ -3,7 +3,7 @@ import Glibc
 import XSignature
 
 /// Exit statuses: 0 success, 1 a negative answer (decryption error, invalid signature),
-/// 2 bad input (arguments, keys, records), 3 an internal or I/O failure.
+/// 2 bad input (arguments, keys, records, unreadable input files), 3 an internal failure.
 enum ExitStatus {
     static let negative: Int32 = 1
     static let badInput: Int32 = 2
@@ -12,7 +12,7 @@ enum ExitStatus {
     static func code(for error: XSigError) -> Int32 {
         switch error.code {
         case .decryptionError: return negative
-        case .io, .openSSL: return failure
+        case .openSSL: return failure
         default: return badInput
         }
     }

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// Runs the built `xsig` binary (it sits next to the .xctest bundle in the products directory).
+struct CLIResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+enum CLIRunner {
+    /// XSIG_BINARY overrides; otherwise the products directory that holds the test bundle
+    /// (on Linux Bundle(for:) may name the bundle or the directory that contains it).
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["XSIG_BINARY"] { return URL(fileURLWithPath: path) }
+        let bundle = Bundle(for: BundleLocator.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("xsig"), bundle.deletingLastPathComponent().appendingPathComponent("xsig")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }()
+
+    /// The repository root, for vectors/ and fixtures.
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func path(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+                    currentDirectory: URL? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        // Drain both pipes concurrently so that a chatty child cannot block on a full pipe.
+        let outData = DataBox(), errData = DataBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        group.wait()
+        return CLIResult(status: process.terminationStatus,
+                         stdout: String(decoding: outData.data, as: UTF8.self),
+                         stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed at the end of the test.
+    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsig-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}
+
+private final class BundleLocator {}
+
+/// Written by one reader thread, read after DispatchGroup.wait(): the wait orders the accesses.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
