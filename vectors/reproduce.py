@@ -57,6 +57,12 @@ Usage
       --padding pkcs1 --padding oaep-sha256 --seed 00 --seed 0102 \\
       --index 0 --index 1 --session-token abc --timestamp 1628496895102
 
+  # check Wycheproof-format vector files (xsig vectors generate/convert-kat):
+  # re-encrypt from seed/index or ps/oaepSeed, recompute X-signatures, and,
+  # with the private exponent in the file, decode every case by RFC 8017
+  # (invalid cases must fail exactly the check their xsig flag names)
+  python3 reproduce.py --check-vectors vectors/generated/*.json [--sample N]
+
   # self-test (RFC 8439 vectors, pure-Python ChaCha20 cross-check, and
   # decrypt round trips with a throwaway key via cryptography)
   python3 reproduce.py --self-test
@@ -360,6 +366,216 @@ def run_emit(out, keys, paddings, seeds, indices, tokens, timestamps, label_hex)
 
 
 # --------------------------------------------------------------------------
+# --check-vectors: Wycheproof-format files (xsig vectors generate/convert-kat)
+# --------------------------------------------------------------------------
+#
+# Independently of the Swift code, for every test of a Wycheproof RSA decryption
+# file (schema rsaes_pkcs1_decrypt / rsaes_oaep_decrypt, v0 or v1):
+#   - with "seed" and "index" (xsig's deterministic stream): encrypt msg with
+#     this script's own padding code and pow(); the result must equal ct;
+#   - with "ps" / "oaepSeed" (converted known answers): the same with the
+#     published padding bytes;
+#   - X-signature cases: payload, nonce and signature (Base64 of ct) recomputed
+#     from sessionToken and timestamp per the spec;
+#   - with the private exponent (n/e/d in the file): RSADP by pow() and an RFC
+#     8017 decoder written here; a valid case must decode to msg, an invalid
+#     one must fail, and when it carries one of xsig's check flags it must
+#     fail exactly that check (the first failing one in RFC order).
+
+WYCHEPROOF_HASHES = {"SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256",
+                     "SHA-384": "sha384", "SHA-512": "sha512"}
+
+# xsig's invalid-case flags and the RFC 8017 check each one names.
+FLAG_CHECKS = {
+    "WrongCiphertextLength": "length",
+    "CiphertextNotReduced": "range",
+    "OaepFirstByteNotZero": "oaep-y",
+    "OaepLHashMismatch": "oaep-lhash",
+    "OaepNoSeparator": "oaep-separator",
+    "OaepNonzeroPS": "oaep-separator",
+    "Pkcs1FirstByteNotZero": "pkcs1-first",
+    "Pkcs1WrongBlockType": "pkcs1-blocktype",
+    "Pkcs1NoSeparator": "pkcs1-separator",
+    "Pkcs1ShortPS": "pkcs1-pslength",
+}
+
+
+def bigint(text: str) -> int:
+    return int(text, 16) if text else 0
+
+
+def group_key(group):
+    """(n, e, rsadp) for the group; rsadp(c) = c^d mod n, or None without a private key.
+
+    n and e come from n/e (v0), privateKey (v1) or the encoded key; RSADP uses the
+    CRT members of the encoded private key when there is one (p, q, dP, dQ, qInv),
+    else d alone.
+    """
+    nums = None
+    if group.get("privateKeyPkcs8") or group.get("privateKeyPem"):
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
+        if group.get("privateKeyPkcs8"):
+            key = load_der_private_key(bytes.fromhex(group["privateKeyPkcs8"]), password=None)
+        else:
+            key = load_pem_private_key(group["privateKeyPem"].encode("ascii"), password=None)
+        nums = key.private_numbers()
+    pk = group.get("privateKey") if isinstance(group.get("privateKey"), dict) else {}
+    if group.get("n") and group.get("e"):
+        n, e, d = bigint(group["n"]), bigint(group["e"]), bigint(group.get("d", ""))
+    elif pk.get("modulus"):
+        n, e, d = bigint(pk["modulus"]), bigint(pk["publicExponent"]), bigint(pk.get("privateExponent", ""))
+    elif nums is not None:
+        n, e, d = nums.public_numbers.n, nums.public_numbers.e, nums.d
+    else:
+        raise ValueError("the group has no key")
+    if nums is not None:
+        if (nums.public_numbers.n, nums.public_numbers.e) != (n, e):
+            raise ValueError("n, e disagree with the encoded private key")
+        p, q, dp, dq, qinv = nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp
+
+        def rsadp(c):
+            m1, m2 = pow(c, dp, p), pow(c, dq, q)
+            return m2 + q * ((qinv * (m1 - m2)) % p)
+        return n, e, rsadp
+    if d:
+        return n, e, lambda c: pow(c, d, n)
+    return n, e, None
+
+
+def group_padding(doc, group):
+    """xsig's padding name for the group, or None when this script does not handle it."""
+    if doc.get("algorithm") == "RSAES-PKCS1-v1_5" or group.get("type") == "RsaesPkcs1Decrypt":
+        return "pkcs1"
+    h = WYCHEPROOF_HASHES.get(group.get("sha", ""))
+    m = WYCHEPROOF_HASHES.get(group.get("mgfSha", group.get("sha", "")))
+    if group.get("mgf", "MGF1") != "MGF1" or not h or not m:
+        return None
+    return "oaep-%s" % h if h == m else "oaep-%s-mgf1%s" % (h, m)
+
+
+def rfc8017_decode(k, em_int, ct_len, ct_int, n, padding, label):
+    """(message, None) or (None, the first failing check) for RSADP output em_int."""
+    if ct_len != k:
+        return None, "length"
+    if ct_int >= n:
+        return None, "range"
+    em = em_int.to_bytes(k, "big")
+    kind, h, mgfh = parse_padding(padding)
+    if kind == "pkcs1":
+        if em[0] != 0:
+            return None, "pkcs1-first"
+        if em[1] != 2:
+            return None, "pkcs1-blocktype"
+        sep = em.find(b"\x00", 2)
+        if sep < 0:
+            return None, "pkcs1-separator"
+        if sep - 2 < 8:
+            return None, "pkcs1-pslength"
+        return em[sep + 1:], None
+    hlen = HASH_LEN[h]
+    masked_seed, masked_db = em[1:1 + hlen], em[1 + hlen:]
+    seed = _xor(masked_seed, mgf1(masked_db, hlen, mgfh))
+    db = _xor(masked_db, mgf1(seed, k - hlen - 1, mgfh))
+    if em[0] != 0:
+        return None, "oaep-y"
+    if db[:hlen] != hashlib.new(h, label).digest():
+        return None, "oaep-lhash"
+    rest = db[hlen:].lstrip(b"\x00")
+    if not rest or rest[0] != 1:
+        return None, "oaep-separator"
+    return rest[1:], None
+
+
+def check_vector_test(doc, group, test, n, e, rsadp, padding):
+    errors = []
+    k = (n.bit_length() + 7) // 8
+    msg, ct = bytes.fromhex(test["msg"]), bytes.fromhex(test["ct"])
+    label = bytes.fromhex(test.get("label", "") or "")
+    done = []
+    if test["result"] == "valid":
+        if "seed" in test:
+            seed = bytes.fromhex(test["seed"])
+            got = encrypt(n, e, msg, padding, seed, int(test.get("index", 0)), label)
+            done.append("reencrypted")
+            if got != ct:
+                errors.append("re-encryption from seed/index differs from ct")
+        elif "ps" in test or "oaepSeed" in test:
+            em = (b"\x00\x02" + bytes.fromhex(test["ps"]) + b"\x00" + msg if "ps" in test else None)
+            if em is None:
+                _, h, mgfh = parse_padding(padding)
+                hlen = HASH_LEN[h]
+                db = (hashlib.new(h, label).digest() + b"\x00" * (k - len(msg) - 2 * hlen - 2) + b"\x01" + msg)
+                oseed = bytes.fromhex(test["oaepSeed"])
+                masked_db = _xor(db, mgf1(oseed, k - hlen - 1, mgfh))
+                em = b"\x00" + _xor(oseed, mgf1(masked_db, hlen, mgfh)) + masked_db
+            done.append("reencrypted")
+            if pow(int.from_bytes(em, "big"), e, n).to_bytes(k, "big") != ct:
+                errors.append("re-encryption from ps/oaepSeed differs from ct")
+    if "XSignature" in test.get("flags", []) or "signature" in test:
+        token, ts = test["sessionToken"], int(test["timestamp"])
+        payload = build_payload(token, ts)
+        done.append("xsignature")
+        if test["nonce"] != nonce_hex(ts):
+            errors.append("nonce is not the lowercase hex of timestamp")
+        if test["payload"] != payload or payload.encode("utf-8") != msg:
+            errors.append("payload/msg differ from session_token=..&timestamp=..&nonce=..")
+        if test["signature"] != base64.b64encode(ct).decode("ascii"):
+            errors.append("signature is not the Base64 of ct")
+    if rsadp is not None:
+        ct_int = int.from_bytes(ct, "big")
+        em_int = rsadp(ct_int) if len(ct) == k and ct_int < n else 0
+        message, failed = rfc8017_decode(k, em_int, len(ct), ct_int, n, padding, label)
+        done.append("decrypted")
+        if test["result"] == "valid" and message != msg:
+            errors.append("does not decrypt to msg (%s)" % (failed or "other message"))
+        if test["result"] == "invalid":
+            named = [FLAG_CHECKS[f] for f in test.get("flags", []) if f in FLAG_CHECKS]
+            if message is not None:
+                errors.append("invalid case decrypts")
+            elif len(named) == 1 and failed != named[0]:
+                errors.append("fails check %s, its flag names %s" % (failed, named[0]))
+    return errors, done
+
+
+def run_check_vectors(paths, sample=None):
+    total_failed = 0
+    for path in paths:
+        with open(path, "r", encoding="utf-8") as f:
+            doc = json.load(f)
+        counts = {"tests": 0, "reencrypted": 0, "xsignature": 0, "decrypted": 0, "skipped": 0, "failed": 0}
+        tests = [(g, t) for g in doc["testGroups"] for t in g["tests"]]
+        if sample and len(tests) > sample:
+            tests = [tests[i * len(tests) // sample] for i in range(sample)]
+        keys = {}
+        for group, test in tests:
+            padding = group_padding(doc, group)
+            if padding is None:
+                counts["skipped"] += 1
+                continue
+            if id(group) not in keys:
+                keys[id(group)] = group_key(group)
+            n, e, rsadp = keys[id(group)]
+            counts["tests"] += 1
+            try:
+                errors, done = check_vector_test(doc, group, test, n, e, rsadp, padding)
+            except Exception as exc:  # report and keep going
+                errors, done = ["%s: %s" % (type(exc).__name__, exc)], []
+            for what in done:
+                counts[what] += 1
+            if errors:
+                counts["failed"] += 1
+                for err in errors:
+                    print("FAIL %s tcId %s: %s" % (path, test.get("tcId"), err))
+        print("%s: %d tests, %d re-encrypted, %d X-signatures, %d decrypted, %d skipped, %d failed"
+              % (path, counts["tests"], counts["reencrypted"], counts["xsignature"], counts["decrypted"],
+                 counts["skipped"], counts["failed"]))
+        total_failed += counts["failed"]
+        if counts["tests"] == 0:
+            total_failed += 1
+    return 1 if total_failed else 0
+
+
+# --------------------------------------------------------------------------
 # --self-test
 # --------------------------------------------------------------------------
 
@@ -506,6 +722,8 @@ def main(argv=None):
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--self-test", action="store_true", help="run built-in tests")
     mode.add_argument("--check", metavar="FILE.json", help="verify a JSON table of cases")
+    mode.add_argument("--check-vectors", metavar="FILE.json", nargs="+",
+                      help="verify Wycheproof-format files (xsig vectors generate / convert-kat)")
     mode.add_argument("--emit", metavar="OUT.json",
                       help="write a JSON table (Cartesian product of the lists given)")
     ap.add_argument("--key", action="append", default=[], help="PEM public key (repeatable with --emit)")
@@ -517,12 +735,16 @@ def main(argv=None):
     ap.add_argument("--timestamp", action="append", type=int, default=[], help="milliseconds")
     ap.add_argument("--label-hex", default="", help="OAEP label as hex (default empty)")
     ap.add_argument("-v", "--verbose", action="store_true", help="with --check: list passing cases")
+    ap.add_argument("--sample", type=int, default=None,
+                    help="with --check-vectors: check only this many tests per file, evenly spread")
     args = ap.parse_args(argv)
 
     if args.self_test:
         return self_test()
     if args.check:
         return run_check(args.check, args.verbose)
+    if args.check_vectors:
+        return run_check_vectors(args.check_vectors, args.sample)
 
     indices = args.index or [0]
     required = {"--key": args.key, "--seed": args.seed, "--padding": args.padding,

@@ -20,3 +20,8 @@ struct GMPBackend: RSAEncryptionBackend {
         false
     }
 }
+
+/// What GMP library is linked at run time (for benchmark reports).
+public enum GMPLibrary {
+    public static var version: String { MontgomeryExponentiator.gmpVersion }
+}

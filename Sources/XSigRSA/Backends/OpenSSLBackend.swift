@@ -78,3 +78,9 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
 private struct PooledContext: @unchecked Sendable {
     let pointer: OpaquePointer
 }
+
+/// What OpenSSL libcrypto is linked at run time (for benchmark reports).
+public enum OpenSSLLibrary {
+    /// e.g. "OpenSSL 3.0.19 27 Jan 2026".
+    public static var version: String { String(cString: OpenSSL_version(Int32(OPENSSL_VERSION))) }
+}

@@ -11,15 +11,22 @@ enum OAEP {
         let maskedSeed = UnsafeMutableRawBufferPointer(rebasing: em[1..<(1 + hLen)])
         let db = UnsafeMutableRawBufferPointer(rebasing: em[(1 + hLen)...])
         // DB = lHash || PS (zeros, already there) || 0x01 || M
-        hash.hash(label, into: UnsafeMutableRawBufferPointer(rebasing: db[0..<hLen]))
+        let digest = FastDigest(hash)
+        digest.labelHash(label, into: UnsafeMutableRawBufferPointer(rebasing: db[0..<hLen]))
         db[db.count - message.count - 1] = 0x01
         if message.count > 0 {
             UnsafeMutableRawBufferPointer(rebasing: db[(db.count - message.count)...]).copyMemory(from: message)
         }
         maskedSeed.copyMemory(from: seed)
         // maskedDB = DB xor MGF(seed, k - hLen - 1); maskedSeed = seed xor MGF(maskedDB, hLen)
-        mgf1XOR(seed: UnsafeRawBufferPointer(maskedSeed), hash: mgf1Hash, into: db)
-        mgf1XOR(seed: UnsafeRawBufferPointer(db), hash: mgf1Hash, into: maskedSeed)
+        if mgf1Hash == hash {
+            mgf1XOR(seed: UnsafeRawBufferPointer(maskedSeed), digest: digest, into: db)
+            mgf1XOR(seed: UnsafeRawBufferPointer(db), digest: digest, into: maskedSeed)
+        } else {
+            let mgf = FastDigest(mgf1Hash)
+            mgf1XOR(seed: UnsafeRawBufferPointer(maskedSeed), digest: mgf, into: db)
+            mgf1XOR(seed: UnsafeRawBufferPointer(db), digest: mgf, into: maskedSeed)
+        }
     }
 
     /// Draws the hLen-octet seed from the random source and encodes.
@@ -36,24 +43,34 @@ enum OAEP {
 
     /// target ^= MGF1(seed, target.count): T = Hash(seed || C) for C = 0, 1, ... (4-octet counter).
     static func mgf1XOR(seed: UnsafeRawBufferPointer, hash: DigestAlgorithm, into target: UnsafeMutableRawBufferPointer) {
-        let hLen = hash.outputLength
-        withUnsafeTemporaryAllocation(byteCount: seed.count + 4 + hLen, alignment: 8) { scratch in
-            let input = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<(seed.count + 4)])
-            let digest = UnsafeMutableRawBufferPointer(rebasing: scratch[(seed.count + 4)...])
-            UnsafeMutableRawBufferPointer(rebasing: input[0..<seed.count]).copyMemory(from: seed)
+        let digest = FastDigest(hash)
+        mgf1XOR(seed: seed, digest: digest, into: target)
+    }
+
+    static func mgf1XOR(seed: UnsafeRawBufferPointer, digest: borrowing FastDigest, into target: UnsafeMutableRawBufferPointer) {
+        let hLen = digest.algorithm.outputLength
+        withUnsafeTemporaryAllocation(byteCount: 4 + 64, alignment: 8) { scratch in
+            let counterBytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<4])
+            let block = UnsafeMutableRawBufferPointer(rebasing: scratch[4..<(4 + hLen)])
             var counter: UInt32 = 0
             var done = 0
             while done < target.count {
-                input[seed.count] = UInt8(truncatingIfNeeded: counter >> 24)
-                input[seed.count + 1] = UInt8(truncatingIfNeeded: counter >> 16)
-                input[seed.count + 2] = UInt8(truncatingIfNeeded: counter >> 8)
-                input[seed.count + 3] = UInt8(truncatingIfNeeded: counter)
-                hash.hash(UnsafeRawBufferPointer(input), into: digest)
+                counterBytes.storeBytes(of: counter.bigEndian, as: UInt32.self)
+                digest.hash(seed, UnsafeRawBufferPointer(counterBytes), into: block)
                 let n = min(hLen, target.count - done)
-                for i in 0..<n { target[done + i] ^= digest[i] }
+                let t = target.baseAddress! + done
+                let b = block.baseAddress!
+                var i = 0
+                while i + 8 <= n {
+                    t.storeBytes(of: t.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self),
+                                 toByteOffset: i, as: UInt64.self)
+                    i += 8
+                }
+                while i < n { t.storeBytes(of: t.load(fromByteOffset: i, as: UInt8.self) ^ b.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self); i += 1 }
                 done += n
                 counter += 1
             }
+            scratch.initializeMemory(as: UInt8.self, repeating: 0)
         }
     }
 }

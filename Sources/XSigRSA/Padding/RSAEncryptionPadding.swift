@@ -105,3 +105,22 @@ public struct RSAEncryptionPadding: Hashable, Sendable, CustomStringConvertible 
         }
     }
 }
+
+extension RSAEncryptionPadding {
+    /// The EME encoding alone (RFC 8017 7.1.1 step 2 / 7.2.1 step 2): EM of `em.count` = k octets,
+    /// padding bytes drawn from `random`. For benchmarks and tests of the encoders; encryption
+    /// goes through ``RSAEncryptor``, which checks lengths the same way.
+    public func encode<R: RandomSource>(message: UnsafeRawBufferPointer, label: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                                        random: inout R, into em: UnsafeMutableRawBufferPointer) throws {
+        let maximum = maximumMessageLength(modulusOctets: em.count)
+        guard maximum >= 0, message.count <= maximum else {
+            throw XSigError(.messageTooLong, "message of \(message.count) bytes does not fit \(name) with k = \(em.count)")
+        }
+        switch scheme {
+        case .pkcs1v15:
+            PKCS1v15.encode(message: message, random: &random, into: em)
+        case let .oaep(hash, mgf1):
+            OAEP.encode(message: message, label: label, hash: hash, mgf1Hash: mgf1, random: &random, into: em)
+        }
+    }
+}

@@ -21,6 +21,8 @@ struct DemoCommand: ParsableCommand {
         let padding = try parsePadding(self.padding)
         let key = try PublicKeyDecoder().decode(Array(DemoKey.publicPEM.utf8)).key
         let privateKey = try OpenSSLKey.fromPEM(DemoKey.privatePEM, isPrivate: true)
+        let serverKey = try PrivateKeyDecoder().decode(Array(DemoKey.privatePEM.utf8)).key
+        let decryptor = try RSADecryptor(privateKey: serverKey, backend: .gmp)
         let gmp = try XSignatureSigner(key: key, padding: padding, backend: .gmp)
         let openssl = try XSignatureSigner(key: key, padding: padding, backend: .openssl)
         let timestamp: UInt64 = 1628496895102
@@ -31,7 +33,7 @@ struct DemoCommand: ParsableCommand {
         out.append("key: \(key.modulusBits)-bit RSA, e = \(key.exponentInteger), fingerprint sha256:\(key.fingerprint)")
         out.append("padding: \(padding.name)\(padding == .oaepSHA256 ? " (the vendor's Java sample under BouncyCastle)" : "")")
         out.append("")
-        out.append("token                          timestamp      nonce        gmp->openssl  deterministic gmp==openssl")
+        out.append("token                          timestamp      nonce        gmp->openssl  deterministic gmp==openssl  gmp decrypt")
         var firstSignature = ""
         var checks = 0
         for (i, token) in tokens.enumerated() {
@@ -43,16 +45,26 @@ struct DemoCommand: ParsableCommand {
             // 2. Deterministic mode: both backends produce the same bytes.
             let randomness = PaddingRandomness.deterministic(seed: Array("xsig-demo".utf8), index: UInt64(i))
             let sameBytes = try gmp.ciphertext(payload, randomness: randomness) == openssl.ciphertext(payload, randomness: randomness)
+            // 3. The server side: xsig's own CRT decryption on GMP gives the payload back.
+            guard try decryptor.decrypt(ciphertext, padding: padding) == payload.bytes else {
+                throw CommandFailure(message: "GMP decryption FAILED for demo token \(i + 1)", status: 3)
+            }
             guard decryptOK && sameBytes else {
                 throw CommandFailure(message: "cross-check FAILED for demo token \(i + 1): openssl decrypt \(decryptOK ? "ok" : "mismatch"), deterministic bytes \(sameBytes ? "equal" : "differ")", status: 3)
             }
             checks += 2
             if i == 0 { firstSignature = Base64.encode(ciphertext) }
             let shown = token.count > 28 ? String(token.prefix(25)) + "..." : token
-            out.append(pad(shown, 31) + pad(String(payload.timestamp), 15) + pad(payload.nonce, 13) + pad("ok", 14) + "ok")
+            out.append(pad(shown, 31) + pad(String(payload.timestamp), 15) + pad(payload.nonce, 13) + pad("ok", 14) + pad("ok", 27) + "ok")
         }
         out.append("")
         out.append("\(checks) cross-checks against OpenSSL passed.")
+        let verifier = try XSignatureVerifier(privateKey: serverKey, padding: padding)
+        let verdict = verifier.verify(signature: firstSignature, expecting: .init(now: timestamp, maximumSkewSeconds: 300, sessionToken: tokens[0]))
+        guard verdict.isValid else {
+            throw CommandFailure(message: "xsig verify FAILED on the first demo signature: \(verdict.failure!)", status: 3)
+        }
+        out.append("Server side: \(tokens.count) GMP CRT decryptions matched; xsig verify of the first signature: valid (token, nonce, within 300 s).")
         out.append("")
         out.append("Logout request for the first token (GET \(LogoutRequest.path)):")
         let request = LogoutRequest(domain: "idp.example.com", clientID: "demo-client-id", deviceFingerprint: "demo-device-fp",

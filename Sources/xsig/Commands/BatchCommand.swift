@@ -1,0 +1,317 @@
+import ArgumentParser
+import Glibc
+import XSignature
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Sign many session tokens for a load test: text, CSV or NDJSON in; NDJSON, CSV, vegeta targets or header blocks out.",
+        discussion: """
+        Every input record gives exactly one output record, in input order, or one error record
+        (records in = records out + errors, as the summary line on stderr says). Signing runs on
+        all cores (--threads), memory stays flat whatever the input size, and a file --output only
+        appears once complete: it is written beside the target and renamed at the end, so an
+        interrupted or failed run never leaves a truncated file under the target name.
+
+        INPUT (--input-format auto: from the extension .txt/.csv/.ndjson/.jsonl, else the first line)
+          text    one session token per line (an empty line is an error record)
+          csv     RFC 4180 with a header row: session_token (required), timestamp, nonce and the
+                  request fields domain, client_id, device_fingerprint, os_version, agent,
+                  device_ip, lang, tenant_id (each overrides its flag for that record)
+          ndjson  one JSON object per line with the same field names
+
+        TIMESTAMPS: a record's own timestamp wins; otherwise --timestamp (default now, or
+        --server-time) + index x --timestamp-step-ms. Servers reject stale timestamps, so sign a
+        batch shortly before the load test runs, with the server's clock.
+
+        OUTPUT (--format)
+          ndjson   {"index","session_token","timestamp","nonce","signature","headers":{...}}
+          csv      index,session_token,timestamp,nonce,signature,domain,client_id,... (CRLF)
+          vegeta   GET https://<domain>/api/v2/sdk/logout + header lines, blank line between
+          headers  one raw HTTP header block (Host + X- headers, CRLF) per record
+        vegeta and headers need --domain --client-id --device-fingerprint --os-version --agent
+        (or the matching columns); with ndjson/csv, headers appear once any request field is given.
+
+        EXAMPLES (point load tests only at systems you own or are authorised to test)
+          xsig batch --key pub.pem --input tokens.txt --output signed.ndjson \\
+              --server-time now.json --domain idp.example.com --client-id C \\
+              --device-fingerprint FP --os-version "Android 14" --agent "loadtest/1.0"
+          vegeta: xsig batch ... --format vegeta --output targets.txt
+                  vegeta attack -targets=targets.txt -rate=200/s -duration=60s | vegeta report
+          k6:     xsig batch ... --format csv --output signed.csv
+                  const rows = papaparse.parse(open('signed.csv'), {header: true}).data;
+          JMeter: CSV Data Set Config, Filename signed.csv, "Ignore first line" false (names come
+                  from the header row), Allow quoted data true; then ${signature} etc. in a
+                  HTTP Header Manager.
+          Bad records: --on-error skip --errors bad.ndjson keeps going and lists each one.
+
+        SHARDING beyond one machine: --shard I/N (0-based) signs the I-th of N contiguous slices;
+        with --seed and a fixed --timestamp, cat shard-0 ... shard-(N-1) equals the unsharded output.
+          parallel xsig batch --key pub.pem --input tokens.txt --timestamp 1700000000000 \\
+              --shard {}/4 --output part-{}.ndjson ::: 0 1 2 3 && cat part-{0,1,2,3}.ndjson > all.ndjson
+          Kubernetes Indexed Job (completions: 8, completionMode: Indexed):
+              xsig batch ... --shard $JOB_COMPLETION_INDEX/8 --output /out/part-$JOB_COMPLETION_INDEX.ndjson
+          Slurm array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT
+
+        --seed makes the padding deterministic (record i uses stream index i): TEST VECTORS ONLY.
+        See docs/batch.md for the formats, load-tool recipes and the BatchSigner library API.
+        """
+    )
+
+    @OptionGroup var keyOptions: PublicKeyOptions
+
+    @Option(name: .long, help: ArgumentHelp("Input file, or - for stdin.", valueName: "file"))
+    var input: String
+
+    @Option(name: .long, help: "Input format: auto, text, csv or ndjson.")
+    var inputFormat: InputFormatChoice = .auto
+
+    @Option(name: .long, help: ArgumentHelp("Output file (written atomically), or - for stdout.", valueName: "file"))
+    var output: String
+
+    @Option(name: .long, help: "Output format: ndjson, csv, vegeta or headers.")
+    var format: BatchOutputFormat = .ndjson
+
+    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
+    var padding: String = "oaep-sha256"
+
+    @Option(name: .long, help: ArgumentHelp("Base timestamp in epoch milliseconds, or now (the default).", valueName: "ms|now"))
+    var timestamp: String?
+
+    @Option(name: .long, help: ArgumentHelp("Milliseconds added per record index to the base timestamp.", valueName: "n"))
+    var timestampStepMs: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}, as the base timestamp.", valueName: "file"))
+    var serverTime: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Deterministic padding from this seed (hex), record i using stream index i: for TEST VECTORS ONLY.",
+        valueName: "hex"))
+    var seed: String?
+
+    @Option(name: .long, help: ArgumentHelp("Signing threads (default: all online CPUs).", valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Sign only slice I of N (0-based, contiguous), e.g. 0/4.", valueName: "I/N"))
+    var shard: String?
+
+    @Option(name: .long, help: "On a bad record: fail (stop, no output file) or skip (report it and go on).")
+    var onError: BatchErrorPolicy = .fail
+
+    @Option(name: .long, help: ArgumentHelp("Write error records here as NDJSON {\"index\",\"line\",\"error\"} (default: stderr).", valueName: "file"))
+    var errors: String?
+
+    @Flag(name: .long, help: "No progress bar and no summary line (errors are still reported).")
+    var quiet = false
+
+    @OptionGroup(title: "Request fields (defaults; input columns of the same name override them)")
+    var headerOptions: HeaderOptions
+
+    @Option(name: .long, help: .hidden)
+    var benchmarkSingle: Double?
+
+    enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
+
+    func validate() throws {
+        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be in 1...1024") }
+        if errors == "-" { throw ValidationError("--errors takes a file name; without it, errors go to stderr") }
+        if errors != nil && errors == output { throw ValidationError("--errors and --output must be different files") }
+    }
+
+    func run() throws {
+        let padding = try parsePadding(self.padding)
+        let headers = try headerOptions.fields()
+        let key = try keyOptions.load().key
+        if let seconds = benchmarkSingle {
+            try benchmarkSingleOperation(key: key, padding: padding, seconds: seconds)
+            return
+        }
+        let base = try (timestamp == "now" ? Timestamp.now() : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
+        let seedBytes = try seed.map(Self.seedBytes)
+        let shard: BatchShard?
+        do { shard = try self.shard.map(BatchShard.init(parsing:)) } catch let error as XSigError { throw error.prefixed("--shard") }
+
+        var range: Range<UInt64>?
+        if let shard {
+            guard input != "-" else {
+                throw XSigError(.invalidArgument, "--shard needs --input FILE, not stdin: each shard counts the input's records first")
+            }
+            let counting = try InputHandle(path: input, format: inputFormat)
+            defer { counting.close() }
+            range = shard.range(totalRecords: try counting.source.countRemainingRecords())
+        }
+        let handle = try InputHandle(path: input, format: inputFormat)
+        defer { handle.close() }
+
+        let configuration = BatchConfiguration(
+            timestamps: .fixed(base: base, stepMilliseconds: timestampStepMs), seed: seedBytes,
+            threads: threads ?? BatchConfiguration.defaultThreads, onError: onError, headers: headers,
+            requireRequest: format.needsRequest, recordRange: range)
+        let batch = try BatchSigner(key: key, padding: padding, configuration: configuration)
+        let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
+
+        AtomicOutputFile.prepareForSignalCleanup()
+        installSignalCleanup()
+        let outputFile: AtomicOutputFile?
+        do { outputFile = output == "-" ? nil : try AtomicOutputFile(path: output) } catch let error as XSigError {
+            throw error.prefixed("--output")
+        }
+        let errorsFile: AtomicOutputFile?
+        do { errorsFile = try errors.map { try AtomicOutputFile(path: $0) } } catch let error as XSigError {
+            outputFile?.discard()
+            throw error.prefixed("--errors")
+        }
+        let stdout = StandardOutputWriter()
+        let display = ProgressDisplay(quiet: quiet, totalBytes: handle.size, totalRecords: range.map { UInt64($0.count) })
+
+        let summary: BatchSummary
+        do {
+            summary = try batch.run(source: handle.source, formatter: formatter, write: { bytes in
+                if let outputFile { try outputFile.write(bytes) } else { try stdout.write(bytes) }
+            }, onError: { error in
+                if let errorsFile {
+                    try errorsFile.write(Array((error.jsonLine + "\n").utf8))
+                } else if onError == .skip {
+                    display.clear()
+                    printNote("\(handle.name): \(error) (skipped)")
+                }
+            }, progress: display.update)
+        } catch {
+            display.clear()
+            outputFile?.discard()
+            errorsFile?.discard()
+            throw error
+        }
+        display.clear()
+
+        let counts = "\(summary.recordsIn) record\(summary.recordsIn == 1 ? "" : "s") in = \(summary.recordsOut) out + \(summary.errors) error\(summary.errors == 1 ? "" : "s")"
+        if let stopped = summary.stoppedBy {
+            outputFile?.discard()
+            try errorsFile?.commit()
+            printError("\(handle.name): \(stopped)")
+            let outcome = outputFile.map { "\($0.path) not written" } ?? "the output on stdout is incomplete"
+            printNote("batch stopped at the first bad record (--on-error fail): \(counts); \(outcome) (--on-error skip goes past bad records)")
+            throw CommandFailure(message: "", status: ExitStatus.badInput)
+        }
+        try outputFile?.commit()
+        try errorsFile?.commit()
+        if !quiet {
+            let threadsUsed = configuration.threads
+            var line = "batch: \(counts)"
+            if summary.errors > 0 { line += " (skipped\(errors.map { ", listed in \($0)" } ?? ""))" }
+            line += "; \(format2(summary.seconds)) s, \(Int(summary.recordsPerSecond.rounded())) records/s on \(threadsUsed) thread\(threadsUsed == 1 ? "" : "s")"
+            if let shard, let range { line += ", shard \(shard) = records \(range.lowerBound)..<\(range.upperBound)" }
+            printNote(line)
+        }
+    }
+
+    /// The seed through `SeedOptions`, so that the warning is word for word the one of `xsig sign --seed`.
+    private static func seedBytes(_ hex: String) throws -> [UInt8] {
+        let options = try SeedOptions.parse(["--seed", hex])
+        guard case let .deterministic(seed, _) = try options.randomness() else { return [] }
+        return seed
+    }
+
+    /// Hidden: the single-thread rate of the signing core on one realistic payload, for
+    /// benchmarks/batch/run.sh to divide batch throughput by.
+    private func benchmarkSingleOperation(key: RSAPublicKey, padding: RSAEncryptionPadding, seconds: Double) throws {
+        let signer = try XSignatureSigner(key: key, padding: padding)
+        let payload = try SignaturePayload(sessionToken: "tok-000000000000-" + String(repeating: "a", count: 24), timestamp: 1_700_000_000_000)
+        var random = SecureRandom()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        var elapsed = 0.0
+        repeat {
+            for _ in 0..<100 { _ = try signer.sign(payload, random: &random) }
+            count += 100
+            elapsed = BatchSignerClock.seconds(clock.now - start)
+        } while elapsed < seconds
+        emit("single_op_per_second=\(Int((Double(count) / elapsed).rounded())) operations=\(count) seconds=\(format2(elapsed)) padding=\(padding.name) bits=\(key.modulusBits)")
+    }
+
+    private func format2(_ x: Double) -> String {
+        let hundredths = Int((x * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+
+    /// SIGINT, SIGTERM, SIGHUP, SIGPIPE: remove the temporary files, then exit as the signal would.
+    private func installSignalCleanup() {
+        signal(SIGINT) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(130) }
+        signal(SIGTERM) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(143) }
+        signal(SIGHUP) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(129) }
+        signal(SIGPIPE) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(141) }
+    }
+}
+
+enum BatchSignerClock {
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension BatchOutputFormat: ExpressibleByArgument {}
+extension BatchErrorPolicy: ExpressibleByArgument {}
+
+/// The open --input: its descriptor, size when it is a regular file, and the record reader.
+/// Errors from reading carry the input's name.
+final class InputHandle {
+    let name: String
+    let size: UInt64?
+    let source: NamedRecordSource
+    private let descriptor: Int32
+    private let owned: Bool
+
+    init(path: String, format: BatchCommand.InputFormatChoice) throws {
+        let isStdin = path == "-"
+        name = isStdin ? "--input (stdin)" : "--input \(path)"
+        let fd = isStdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            if !isStdin { Glibc.close(fd) }
+            throw XSigError(.io, "\(name): is a directory")
+        }
+        size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? UInt64(info.st_size) : nil
+        descriptor = fd
+        owned = !isStdin
+        let chosen: BatchInputFormat? = format == .auto ? nil : BatchInputFormat(rawValue: format.rawValue)
+        let reader = BatchInputReader(source: FileDescriptorByteSource(descriptor: fd, name: name),
+                                      format: chosen, path: isStdin ? nil : path)
+        source = NamedRecordSource(reader, name: name)
+    }
+
+    func close() {
+        if owned { Glibc.close(descriptor) }
+    }
+}
+
+/// Prefixes whole-input errors (unreadable input, unusable CSV header) with the input's name.
+final class NamedRecordSource: BatchRecordSource {
+    let reader: BatchInputReader
+    let name: String
+
+    init(_ reader: BatchInputReader, name: String) {
+        self.reader = reader
+        self.name = name
+    }
+
+    func nextRecord() throws -> Result<BatchRecord, BatchRecordError>? {
+        do { return try reader.nextRecord() } catch let error as XSigError { throw named(error) }
+    }
+
+    func providedHeaderFields() throws -> Set<LogoutHeaderField>? {
+        do { return try reader.providedHeaderFields() } catch let error as XSigError { throw named(error) }
+    }
+
+    var bytesConsumed: UInt64 { reader.bytesConsumed }
+
+    func countRemainingRecords() throws -> UInt64 {
+        do { return try reader.countRemainingRecords() } catch let error as XSigError { throw named(error) }
+    }
+
+    private func named(_ error: XSigError) -> XSigError {
+        error.message.hasPrefix(name) ? error : error.prefixed(name)
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Glibc
+import XSignature
+
+struct HeadersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "headers",
+        abstract: "Print the complete logout request for one session token: every header, X-signature included.",
+        discussion: """
+        GET /api/v2/sdk/logout needs X-operating-sys-version, X-device-fingerprint, X-agent,
+        X-client-id and X-signature, and optionally X-device-ip, X-L and X-tenant-id. This command
+        signs the token and prints the whole request as an HTTP/1.1 request head (CRLF line
+        ends), a runnable curl command, or JSON. A missing mandatory field is an error naming it.
+        Only send requests to systems you are authorised to test.
+
+        Examples:
+          xsig headers --key pub.pem --session-token T --domain idp.example.com --client-id C \\
+              --device-fingerprint FP --os-version "Android 14" --agent "myapp/1.0" --format curl
+          xsig headers ... --server-time now.json --format json
+
+        For many tokens, see xsig batch (same header flags).
+        """
+    )
+
+    @OptionGroup var keyOptions: PublicKeyOptions
+
+    @Option(name: .long, help: ArgumentHelp("The session token to sign (no '&', whitespace or control characters).", valueName: "token"))
+    var sessionToken: String
+
+    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
+    var timestamp: String?
+
+    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}.", valueName: "file"))
+    var serverTime: String?
+
+    @Option(name: .long, help: ArgumentHelp("Nonce (default: lowercase hex of the timestamp).", valueName: "str"))
+    var nonce: String?
+
+    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
+    var padding: String = "oaep-sha256"
+
+    @OptionGroup var seedOptions: SeedOptions
+
+    @OptionGroup(title: "Request fields") var headerOptions: HeaderOptions
+
+    @Option(name: .long, help: "Output: http (request head), curl (a command line), or json.")
+    var format: HeadersFormat = .http
+
+    enum HeadersFormat: String, ExpressibleByArgument, CaseIterable { case http, curl, json }
+
+    func validate() throws {
+        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
+    }
+
+    func run() throws {
+        let padding = try parsePadding(self.padding)
+        let fields = try headerOptions.fields()
+        // Name a missing field before touching the key or the clock.
+        if let missing = fields.firstMissingMandatory {
+            throw XSigError(.invalidArgument, "missing mandatory \(missing == .domain ? "domain" : "header \(missing.headerName)"): give \(missing.flag)")
+        }
+        let key = try keyOptions.load().key
+        let ms = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
+        let payload: SignaturePayload
+        do {
+            payload = try SignaturePayload(sessionToken: sessionToken, timestamp: ms, nonce: nonce)
+        } catch let error as XSigError {
+            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : "--session-token")
+        }
+        let signer = try XSignatureSigner(key: key, padding: padding)
+        let signature = try signer.sign(payload, randomness: try seedOptions.randomness())
+        let request = try fields.request(signature: signature)
+        switch format {
+        case .http:
+            // Written as is: the request head ends with its own CRLF blank line.
+            writeAll(request.httpRequest, to: STDOUT_FILENO)
+        case .curl:
+            var lines = ["curl -sS " + shellQuoted(request.url)]
+            lines += request.headers.map { "  -H " + shellQuoted("\($0.name): \($0.value)") }
+            emit(lines.joined(separator: " \\\n"))
+        case .json:
+            var json = JSONObjectWriter()
+            json.add("method", "GET")
+            json.add("url", request.url)
+            json.add("session_token", payload.sessionToken)
+            json.add("timestamp", String(payload.timestamp))
+            json.add("nonce", payload.nonce)
+            json.add("padding", padding.name)
+            json.add("headers", headers: request.headers)
+            emit(json.finish())
+        }
+    }
+}
+
+/// POSIX shell single quoting: 'it'\''s'.
+func shellQuoted(_ text: String) -> String {
+    "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+}

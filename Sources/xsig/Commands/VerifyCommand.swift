@@ -1,0 +1,145 @@
+import ArgumentParser
+import Glibc
+import XSignature
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify X-signatures with the private key: decrypt, parse the payload strictly, check freshness and token.",
+        discussion: """
+        ONE SIGNATURE (--signature): prints
+          {"valid":true|false,"reason":null|"<reason>","session_token":...,"timestamp":"...","nonce":...}
+        and exits 0 when valid, 1 when not. The payload must be exactly
+        session_token=<token>&timestamp=<ms>&nonce=<lowercase hex of ms>: these
+        three fields in this order, the timestamp canonical digits, the nonce the
+        hex of the timestamp. With --max-skew-seconds S the timestamp must lie
+        within S seconds of --now (default: the clock); with --session-token the
+        token must match.
+
+        Reasons: malformed_signature, decryption_error (wrong key, padding or a
+        tampered signature: deliberately not more precise), payload_not_utf8,
+        missing_field, extra_fields, field_order, malformed_field,
+        invalid_session_token, invalid_timestamp, nonce_mismatch, stale_timestamp,
+        future_timestamp, session_token_mismatch; with --input also
+        timestamp_mismatch, malformed_record, missing_signature.
+
+        A BATCH FILE (--input FILE or -): the NDJSON or CSV output of xsig batch (or
+        lines of xsig sign --output json), auto-detected, read as a stream and
+        verified on all cores (--threads). Each record's own session_token,
+        timestamp and nonce must match what it signs. Prints one line per failing
+        record, {"index":N,"line":L,"valid":false,"reason":...}, then
+        {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1
+        if not.
+
+        Bad arguments, keys or files exit 2.
+
+        Examples:
+          xsig verify --private-key key.pem --signature "$SIG" --max-skew-seconds 300
+          xsig verify --private-key key.pem --signature "$SIG" --session-token abc123 --now 1628496895102 --max-skew-seconds 60
+          xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
+        """
+    )
+
+    @OptionGroup var keyOptions: PrivateKeyOptions
+
+    @Option(name: .long, help: ArgumentHelp("The X-signature header value (Base64).", valueName: "b64"))
+    var signature: String?
+
+    @Option(name: .long, help: ArgumentHelp("Batch output file to verify (NDJSON or CSV), or - for stdin.", valueName: "file"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
+    var padding: String = "oaep-sha256"
+
+    @Option(name: .long, help: ArgumentHelp("Current time in epoch milliseconds for the freshness check (default: the clock).", valueName: "ms"))
+    var now: String?
+
+    @Option(name: .long, help: ArgumentHelp("Accept timestamps at most this many seconds from --now (default: no freshness check).", valueName: "s"))
+    var maxSkewSeconds: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("The session token the signature must carry.", valueName: "token"))
+    var sessionToken: String?
+
+    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
+    var backend: RSADecryptor.Backend = .gmp
+
+    @Option(name: .long, help: ArgumentHelp("Verification threads for --input (default: all online CPUs).", valueName: "n"))
+    var threads: Int?
+
+    func run() throws {
+        guard (signature == nil) != (input == nil) else {
+            throw XSigError(.invalidArgument, signature == nil ? "give --signature B64 or --input FILE" : "give --signature or --input, not both")
+        }
+        if let threads, threads < 1 { throw XSigError(.invalidArgument, "--threads must be at least 1") }
+        let padding = try parsePadding(self.padding)
+        var expectations = XSignatureVerifier.Expectations(maximumSkewSeconds: maxSkewSeconds, sessionToken: sessionToken)
+        if let now {
+            do { expectations.now = try Timestamp.parse(now) } catch let error as XSigError { throw error.prefixed("--now") }
+        } else if maxSkewSeconds != nil {
+            expectations.now = Timestamp.now()
+        }
+        let key = try keyOptions.load().key
+        let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: backend)
+        if let signature {
+            let result = verifier.verify(signature: signature.filter { !$0.isWhitespace }, expecting: expectations)
+            emit(result.json)
+            if !result.isValid { throw CommandFailure(message: "", status: ExitStatus.negative) }
+        } else if let input {
+            try verifyFile(input, verifier: ParallelRecordVerifier(verifier: verifier, expectations: expectations,
+                                                                   jobs: threads ?? onlineProcessors()))
+        }
+    }
+
+    /// Streams the file through the reader in chunks, verifying a slice of records at a time.
+    private func verifyFile(_ path: String, verifier: ParallelRecordVerifier) throws {
+        let name = path == "-" ? "--input (stdin)" : "--input \(path)"
+        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
+        guard fd >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
+        defer { if path != "-" { close(fd) } }
+        var reader = VerifiableRecordReader()
+        var pending: [VerifiableRecord] = []
+        var counts = (records: 0, invalid: 0)
+        let slice = 64 * verifier.jobs
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        func process(_ records: ArraySlice<VerifiableRecord>) {
+            let batch = Array(records)
+            var lines = ""
+            for (record, result) in zip(batch, verifier.verify(batch)) where !result.isValid {
+                var json = JSONObjectWriter()
+                json.add("index", record.index)
+                json.add("line", record.line)
+                json.add("valid", false)
+                json.add("reason", result.failure!.rawValue)
+                lines += json.finish() + "\n"
+                counts.invalid += 1
+            }
+            counts.records += batch.count
+            if !lines.isEmpty { emit(lines) }
+        }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
+            if n == 0 { break }
+            do {
+                pending += try buffer.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            } catch let error as XSigError { throw error.prefixed(name) }
+            while pending.count >= slice {
+                process(pending.prefix(slice))
+                pending.removeFirst(slice)
+            }
+        }
+        do { pending += try reader.finish() } catch let error as XSigError { throw error.prefixed(name) }
+        process(pending[...])
+        guard counts.records > 0 else { throw XSigError(.invalidInput, "\(name): no records found") }
+        var summary = JSONObjectWriter()
+        summary.add("records", counts.records)
+        summary.add("valid", counts.records - counts.invalid)
+        summary.add("invalid", counts.invalid)
+        emit(summary.finish())
+        if counts.invalid > 0 { throw CommandFailure(message: "", status: ExitStatus.negative) }
+    }
+}
+
+func onlineProcessors() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+

@@ -1,0 +1,38 @@
+import ArgumentParser
+import XSignature
+
+/// `--private-key FILE` (any private form, auto-detected), `--allow-weak-key`, `--passphrase-file`.
+struct PrivateKeyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Private key file, or - for stdin. Auto-detected: PEM PRIVATE KEY (PKCS#8) or RSA PRIVATE KEY (PKCS#1), the same as DER or bare Base64, an RSA JWK with d (CRT members optional), ENCRYPTED PRIVATE KEY with --passphrase-file.",
+        valueName: "file"))
+    var privateKey: String
+
+    @Flag(name: .long, help: "Accept a modulus under 2048 bits (1024 and up), for test vectors only.")
+    var allowWeakKey = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "File holding the passphrase of an encrypted PKCS#8 key (its first line; a trailing newline is dropped).",
+        valueName: "file"))
+    var passphraseFile: String?
+
+    func load() throws -> PrivateKeyDecoder.Result {
+        var passphrase = try passphraseFile.map { try Self.readPassphrase($0) }
+        defer { if passphrase != nil { for i in passphrase!.indices { passphrase![i] = 0 } } }
+        var bytes = try InputFiles.read(privateKey, what: "--private-key")
+        defer { for i in bytes.indices { bytes[i] = 0 } }
+        do {
+            return try PrivateKeyDecoder(policy: KeyPolicy(allowWeakKey: allowWeakKey), passphrase: passphrase).decode(bytes)
+        } catch let error as XSigError {
+            throw error.prefixed("--private-key \(privateKey == "-" ? "(stdin)" : privateKey)")
+        }
+    }
+
+    /// The first line of the file, as `openssl -passin file:` reads it.
+    static func readPassphrase(_ path: String) throws -> [UInt8] {
+        var bytes = try InputFiles.read(path, what: "--passphrase-file", limit: 4096)
+        defer { for i in bytes.indices { bytes[i] = 0 } }
+        let line = bytes.prefix(while: { $0 != 0x0a && $0 != 0x0d })
+        return Array(line)
+    }
+}
