@@ -6,19 +6,27 @@ import CGMP
 /// an instance can be shared between threads. The `mpz_t` lives inline in a final class that
 /// frees it in `deinit`, the same shape as swift-crypto's `ArbitraryPrecisionInteger`.
 public struct GMPInteger: @unchecked Sendable {
+    /// The `mpz_t` lives at a fixed heap address owned by this object, so that reading the same
+    /// integer twice in one expression (`x == x`) takes two plain pointers instead of two
+    /// overlapping inout accesses.
     @usableFromInline
     final class Storage {
-        @usableFromInline var value = __mpz_struct()
+        @usableFromInline let value: UnsafeMutablePointer<__mpz_struct>
 
-        @usableFromInline init() { __gmpz_init(&value) }
+        @usableFromInline init() {
+            value = .allocate(capacity: 1)
+            value.initialize(to: __mpz_struct())
+            __gmpz_init(value)
+        }
 
         deinit {
             // Secret values (private exponents, primes) pass through here: wipe the limbs first.
-            let limbs = Int(value._mp_alloc)
-            if limbs > 0, let data = value._mp_d {
+            let limbs = Int(value.pointee._mp_alloc)
+            if limbs > 0, let data = value.pointee._mp_d {
                 data.update(repeating: 0, count: limbs)
             }
-            __gmpz_clear(&value)
+            __gmpz_clear(value)
+            value.deallocate()
         }
     }
 
@@ -30,14 +38,14 @@ public struct GMPInteger: @unchecked Sendable {
     @inlinable
     static func make(_ body: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> GMPInteger {
         let storage = Storage()
-        body(&storage.value)
+        body(storage.value)
         return GMPInteger(storage: storage)
     }
 
     /// Read-only access to the underlying `mpz_t` for the engine's own kernels.
     @inlinable
     public func withUnsafeMPZ<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
-        try withUnsafePointer(to: &storage.value) { try body($0) }
+        try body(UnsafePointer(storage.value))
     }
 
     public init(_ value: UInt) {

@@ -37,3 +37,17 @@ final class GMPIntegerTests: XCTestCase {
         XCTAssertTrue((GMPInteger(3) - GMPInteger(5)).isNegative)
     }
 }
+
+/// Regression: an integer used on both sides of one operation (x == x, x * x) once tripped
+/// Swift's exclusive-access check because the mpz_t was borrowed inout twice.
+final class GMPIntegerAliasingRegressionTests: XCTestCase {
+    func testSameInstanceOnBothSides() {
+        let x = GMPInteger(hex: "f00dfeedbeef")!
+        XCTAssertTrue(x == x)
+        XCTAssertFalse(x < x)
+        XCTAssertEqual(x * x, GMPInteger(hex: "e11a3ec1a80227f358eda321")!)
+        XCTAssertEqual(x - x, GMPInteger(0))
+        XCTAssertEqual(x.gcd(x), x)
+        XCTAssertEqual(x.modulo(x), GMPInteger(0))
+    }
+}
