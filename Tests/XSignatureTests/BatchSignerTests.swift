@@ -287,6 +287,14 @@ final class BatchSignerTests: XCTestCase {
         }
     }
 
+    func testDecimalDigitsMatchString() {
+        for value: UInt64 in [0, 7, 10, 99, 1_700_000_000_000, UInt64.max - 1, .max] {
+            var out: [UInt8] = [0x41]
+            BatchOutputFormatter.appendDecimal(value, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "A" + String(value))
+        }
+    }
+
     func testCSVOutputReadsBackThroughTheCSVReader() throws {
         let input = "session_token,device_fingerprint\n\"a,b\",\"fp \"\"q\"\"\"\nc\"d,x\n"
         let out = try BatchFixtures.run(input, output: .csv) { $0.headers = BatchFixtures.requestFields; $0.onError = .skip }

@@ -6,6 +6,8 @@ struct CLIResult {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// The run was killed after the `timeout` given to ``CLIRunner/run(_:stdin:environment:currentDirectory:timeout:stdinFile:)``.
+    var timedOut = false
 }
 
 enum CLIRunner {
@@ -25,9 +27,14 @@ enum CLIRunner {
 
     static func path(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
 
+    /// - Parameters:
+    ///   - timeout: kill the child (SIGKILL) after this many seconds and return with `timedOut`
+    ///     set, so that a hang fails the test instead of hanging CI. nil waits for ever.
+    ///   - stdinFile: read stdin from this file instead of `stdin` (large inputs without holding
+    ///     them in memory).
     @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
-                    currentDirectory: URL? = nil) throws -> CLIResult {
+                    currentDirectory: URL? = nil, timeout: TimeInterval? = nil, stdinFile: URL? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -36,20 +43,47 @@ enum CLIRunner {
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = input
+        let stdinHandle = try stdinFile.map { try FileHandle(forReadingFrom: $0) }
+        defer { try? stdinHandle?.close() }
+        process.standardInput = stdinHandle ?? input
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         // Drain both pipes concurrently so that a chatty child cannot block on a full pipe.
         let outData = DataBox(), errData = DataBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
+        if stdinHandle == nil {
+            if timeout != nil {
+                // A child that exits without reading its stdin must not block (or SIGPIPE) the test.
+                signal(SIGPIPE, SIG_IGN)
+                let writer = input.fileHandleForWriting
+                DispatchQueue.global().async {
+                    if let stdin { try? writer.write(contentsOf: stdin) }
+                    try? writer.close()
+                }
+            } else {
+                if let stdin { input.fileHandleForWriting.write(stdin) }
+                try? input.fileHandleForWriting.close()
+            }
+        }
+        var timedOut = false
+        if let timeout {
+            if exited.wait(timeout: .now() + timeout) == .timedOut {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                exited.wait()
+            }
+        } else {
+            exited.wait()
+        }
         process.waitUntilExit()
         group.wait()
         return CLIResult(status: process.terminationStatus,
                          stdout: String(decoding: outData.data, as: UTF8.self),
-                         stderr: String(decoding: errData.data, as: UTF8.self))
+                         stderr: String(decoding: errData.data, as: UTF8.self),
+                         timedOut: timedOut)
     }
 
     /// A fresh temporary directory, removed at the end of the test.

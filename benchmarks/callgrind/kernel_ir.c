@@ -1,6 +1,8 @@
 /* Instruction counts of one RSA public operation (e = 65537), for callgrind:
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null ./kernel_ir VARIANT BITS ITERATIONS
- * VARIANT: xsig (the shipped kernel: CGMP/shim.h xsig_mpn_powm_mont, preferred tuning),
+ * VARIANT: xsig (the shipped kernel: CGMP/shim.h xsig_mpn_rsaep, preferred tuning),
+ *          head (the engine before issue 6, replayed in C: R^2 entry, mpn_redc_1, product by xR,
+ *          a final reduction to leave Montgomery form, byte-by-byte conversions),
  *          xsig-r2-redc1 (product by R^2 entry, mpn_redc_1), xsig-div-redc1, xsig-div-redc2,
  *          powm (mpz_powm), ossl-bn (BN_mod_exp_mont with a cached Montgomery context),
  *          ossl-evp-raw / ossl-evp-pkcs1 / ossl-evp-oaep (EVP_PKEY_encrypt, context reused).
@@ -37,7 +39,35 @@ int main(int argc, char **argv) {
     unsigned char msg[96]; memset(msg, 'a', sizeof msg);
     int redc = n >= 40 ? 2 : 1;
     long sink = 0;
-    if (!strncmp(variant, "xsig", 4)) {
+    if (!strcmp(variant, "head")) {
+        mp_limb_t xr[256], acc[256], prod[512];
+        for (long it = 0; it < iterations; it++) {
+            for (int i = 0; i < n; i++) x[i] = 0;
+            for (int i = 0; i < k; i++) x[i >> 3] |= (mp_limb_t)xb[k - 1 - i] << ((i & 7) << 3);
+            mpn_mul_n(prod, x, r2, n); xsig_mpn_redc(xr, prod, m, n, inv, 1);
+            memcpy(acc, xr, 8 * n);
+            for (int b = 0; b < 16; b++) {
+                mpn_sqr(prod, acc, n); xsig_mpn_redc(acc, prod, m, n, inv, 1);
+                if (ebits[b]) { mpn_mul_n(prod, acc, xr, n); xsig_mpn_redc(acc, prod, m, n, inv, 1); }
+            }
+            memcpy(prod, acc, 8 * n); memset(prod + n, 0, 8 * n); xsig_mpn_redc(acc, prod, m, n, inv, 1);
+            if (mpn_cmp(acc, m, n) >= 0) mpn_sub_n(acc, acc, m, n);
+            for (int i = 0; i < k; i++) ob[k - 1 - i] = (unsigned char)(acc[i >> 3] >> ((i & 7) << 3));
+            memset(prod, 0, sizeof prod); memset(xr, 0, sizeof xr);
+            sink += ob[3];
+        }
+        memcpy(out, acc, 8 * n);
+        mpz_powm(Y, X, E, M); mpz_t Z; mpz_init(Z); mpz_import(Z, n, -1, 8, 0, 0, out);
+        if (mpz_cmp(Z, Y)) { fprintf(stderr, "MISMATCH head\n"); return 1; }
+    } else if (!strcmp(variant, "xsig")) {
+        for (long it = 0; it < iterations; it++) {
+            if (!xsig_mpn_rsaep(ob, k, xb, k, m, n, inv, redc, NULL, ebits, 16)) return 1;
+            sink += ob[3];
+        }
+        xsig_mpn_load_be(out, n, ob, k);
+        mpz_powm(Y, X, E, M); mpz_t Z; mpz_init(Z); mpz_import(Z, n, -1, 8, 0, 0, out);
+        if (mpz_cmp(Z, Y)) { fprintf(stderr, "MISMATCH xsig\n"); return 1; }
+    } else if (!strncmp(variant, "xsig", 4)) {
         int div = 1;
         if (!strcmp(variant, "xsig-r2-redc1")) { div = 0; redc = 1; }
         if (!strcmp(variant, "xsig-div-redc1")) { redc = 1; }

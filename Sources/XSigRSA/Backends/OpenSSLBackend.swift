@@ -10,7 +10,7 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
     let key: OpenSSLKey
     let modulusOctets: Int
     private let modulus: [UInt8]
-    private let pool = Mutex<[String: [PooledContext]]>([:])
+    private let pool = Mutex<[PoolKey: [PooledContext]]>([:])
 
     init(key: RSAPublicKey) throws {
         self.key = try OpenSSLKey(publicKey: key)
@@ -47,8 +47,9 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
 
     private func run(padding: RSAEncryptionPadding?, label: UnsafeRawBufferPointer,
                      input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
-        let poolKey = (padding?.name ?? "raw") + ":" + Hex.encode(label)
-        let ctx = try checkout(poolKey, padding: padding, label: Array(label))
+        // The key is the padding and the label octets (empty for X-signatures: no allocation).
+        let poolKey = PoolKey(padding: padding, label: label.count == 0 ? [] : Array(label))
+        let ctx = try checkout(poolKey, padding: padding, label: poolKey.label)
         var length = output.count
         let ok = EVP_PKEY_encrypt(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
                                   input.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1),
@@ -61,7 +62,7 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
         pool.withLock { $0[poolKey, default: []].append(pooled) }
     }
 
-    private func checkout(_ poolKey: String, padding: RSAEncryptionPadding?, label: [UInt8]) throws -> OpaquePointer {
+    private func checkout(_ poolKey: PoolKey, padding: RSAEncryptionPadding?, label: [UInt8]) throws -> OpaquePointer {
         if let pooled = pool.withLock({ $0[poolKey]?.popLast() }) { return pooled.pointer }
         guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
             throw OpenSSLKey.lastError("in EVP_PKEY_CTX_new_from_pkey")
@@ -72,6 +73,12 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
         }
         return ctx
     }
+}
+
+/// What a pooled context is configured for.
+private struct PoolKey: Hashable {
+    let padding: RSAEncryptionPadding?
+    let label: [UInt8]
 }
 
 /// An EVP_PKEY_CTX parked in the pool; only one thread uses it at a time.

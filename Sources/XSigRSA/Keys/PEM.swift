@@ -14,6 +14,11 @@ struct PEMBlock {
             throw XSigError(.invalidKey, "PEM BEGIN line is not closed with '-----'")
         }
         let label = String(normalized[begin.upperBound..<labelEnd.lowerBound])
+        // RFC 7468 labels are short printable ASCII on the BEGIN line. Anything else is not
+        // echoed: it may be a line break away from pasted secrets, and is unbounded in length.
+        guard label.utf8.count <= 64, label.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+            throw XSigError(.invalidKey, "PEM BEGIN line has no valid label (expected e.g. -----BEGIN PUBLIC KEY-----)")
+        }
         let endMarker = "-----END \(label)-----"
         guard let end = normalized[labelEnd.upperBound...].firstRange(of: endMarker) else {
             throw XSigError(.invalidKey, "PEM '\(label)' block has no matching '\(endMarker)' line (truncated?)")

@@ -9,8 +9,13 @@ public struct KeyPolicy: Sendable, Hashable {
     public static let weakMinimumBits = 1024
     /// OpenSSL's own limit (OPENSSL_RSA_MAX_MODULUS_BITS).
     public static let maximumBits = 16384
-    /// Exponents above this many bits are refused (OpenSSL allows 64 above 3072-bit moduli).
-    public static let maximumExponentBits = 4096
+    /// Exponents above this many bits are refused. Real keys use 3, 17 or 65537 (FIPS 186-5 requires
+    /// e < 2^256; Windows CryptoAPI stores e in 32 bits) and OpenSSL refuses e over 64 bits above
+    /// 3072-bit moduli. Encryption costs one modular squaring per bit of e, so an exponent of
+    /// thousands of bits (up to 16383 with a 16384-bit modulus) makes every signature up to
+    /// ~1000x slower than e = 65537: a denial of service for a batch. 1024 bits bounds that at
+    /// ~60x and still admits the 1000-bit exponents the engine cross-checks against OpenSSL.
+    public static let maximumExponentBits = 1024
 
     public var allowWeakKey: Bool
 
@@ -58,14 +63,14 @@ public struct RSAPublicKey: Sendable, Hashable {
             throw XSigError(.weakKey,
                 "modulus of \(bits) bits is under \(KeyPolicy.minimumBits) bits; pass --allow-weak-key to use it anyway (test vectors only)")
         }
-        guard eInt.bitWidth <= KeyPolicy.maximumExponentBits else {
-            throw XSigError(.invalidKey, "public exponent of \(eInt.bitWidth) bits is over the \(KeyPolicy.maximumExponentBits)-bit limit")
-        }
         guard eInt.isOdd, eInt >= GMPInteger(3) else {
             throw XSigError(.invalidKey, "public exponent \(eInt.bitWidth <= 64 ? eInt.description : "of \(eInt.bitWidth) bits") must be odd and at least 3")
         }
         guard eInt < nInt else {
             throw XSigError(.invalidKey, "public exponent is not smaller than the modulus")
+        }
+        guard eInt.bitWidth <= KeyPolicy.maximumExponentBits else {
+            throw XSigError(.invalidKey, "public exponent of \(eInt.bitWidth) bits is over the \(KeyPolicy.maximumExponentBits)-bit limit")
         }
         self.modulus = n
         self.publicExponent = e

@@ -57,7 +57,7 @@ public struct RSAEncryptionPadding: Hashable, Sendable, CustomStringConvertible 
             }
         }
         throw XSigError(.invalidPadding,
-            "unknown padding '\(name)'; use pkcs1, oaep-<hash> or oaep-<hash>-mgf1<hash> with hash in sha1, sha224, sha256, sha384, sha512 (e.g. oaep-sha256, oaep-sha256-mgf1sha1)")
+            "unknown padding \(Self.quoted(name)); use pkcs1, oaep-<hash> or oaep-<hash>-mgf1<hash> with hash in sha1, sha224, sha256, sha384, sha512 (e.g. oaep-sha256, oaep-sha256-mgf1sha1)")
     }
 
     /// The canonical name (`pkcs1`, `oaep-sha256`, `oaep-sha256-mgf1sha1`).
@@ -122,5 +122,13 @@ extension RSAEncryptionPadding {
         case let .oaep(hash, mgf1):
             OAEP.encode(message: message, label: label, hash: hash, mgf1Hash: mgf1, random: &random, into: em)
         }
+    }
+}
+
+extension RSAEncryptionPadding {
+    /// The name as given when it is short printable ASCII; otherwise only its length, so that a
+    /// value pasted into the wrong flag (a token, a key) is not echoed whole.
+    static func quoted(_ name: String) -> String {
+        name.utf8.count <= 40 && name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) ? "'\(name)'" : "(\(name.utf8.count) bytes)"
     }
 }

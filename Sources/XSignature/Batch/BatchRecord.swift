@@ -81,6 +81,9 @@ public struct BatchSummary: Sendable, Hashable {
     /// The bad record that stopped a `.fail` run, nil when the run went to the end.
     public var stoppedBy: BatchRecordError?
     public var seconds: Double = 0
+    /// CPU time of the signing threads (the reader and the writer not included): divided into
+    /// the record count it gives the per-thread cost whatever else runs on the machine.
+    public var workerCPUSeconds: Double = 0
 
     public init() {}
 

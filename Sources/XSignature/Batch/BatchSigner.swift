@@ -315,6 +315,7 @@ public final class BatchSigner: Sendable {
             return summary.stoppedBy == nil
         })
         summary.seconds = Self.seconds(clock.now - start)
+        summary.workerCPUSeconds = pipeline.workerCPUSeconds
         return summary
     }
 

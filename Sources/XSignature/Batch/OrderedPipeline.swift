@@ -31,6 +31,8 @@ final class OrderedPipeline<Input, Output>: @unchecked Sendable {
     private var producerFinished = false
     private var producerError: (any Error)?
     private var stopped = false
+    /// CPU time the worker threads used, summed; complete once ``run`` returns.
+    private(set) var workerCPUSeconds = 0.0
 
     init(workers: Int, window: Int) {
         precondition(workers >= 1 && window >= 1)
@@ -107,6 +109,7 @@ final class OrderedPipeline<Input, Output>: @unchecked Sendable {
             monitor.lock()
             while queueHead == queue.count && !producerFinished && !stopped { monitor.wait(Self.workerCondition) }
             if stopped || queueHead == queue.count {
+                workerCPUSeconds += Self.threadCPUSeconds()
                 monitor.unlock()
                 return
             }
@@ -123,6 +126,13 @@ final class OrderedPipeline<Input, Output>: @unchecked Sendable {
             if sequence == consumed { monitor.signal(Self.consumerCondition) }
             monitor.unlock()
         }
+    }
+
+    /// CPU time of the calling thread so far (CLOCK_THREAD_CPUTIME_ID).
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func consumerLoop(_ consume: (Output) throws -> Bool) throws {

@@ -32,6 +32,8 @@ public struct BenchConfiguration: Sendable {
     public var samples: Int = 7
     /// Length of the session token; the default gives a 96-octet payload.
     public var tokenLength: Int = 40
+    /// What a sample's rate is divided by.
+    public var clock: BenchClockKind = .cpu
 
     public init() {}
 
@@ -41,6 +43,16 @@ public struct BenchConfiguration: Sendable {
     public var sampleSeconds: Double {
         max(0.02, seconds / Double(max(1, caseCount * backends.count * samples)))
     }
+}
+
+/// The time base of the rates.
+public enum BenchClockKind: String, CaseIterable, Sendable {
+    /// Each measuring thread's own CPU time (CLOCK_THREAD_CPUTIME_ID): operations per CPU-second,
+    /// unaffected by time the scheduler gives to other processes. The default, because shared and
+    /// noisy machines are the rule; it is what one core delivers when it is yours.
+    case cpu
+    /// Elapsed wall-clock time: what the run delivered on this machine as loaded as it was.
+    case wall
 }
 
 /// Median, extremes and all samples of one series.
@@ -193,17 +205,18 @@ public struct BenchRunner {
                         }
                         // Warm-up: contexts, pools, caches and thread pools on every backend.
                         for workload in workloads {
-                            _ = try BenchRunner.measure(threads: threads, seconds: min(0.05, sampleSeconds), workload: workload)
+                            _ = try BenchRunner.measure(threads: threads, seconds: min(0.05, sampleSeconds), clock: config.clock, workload: workload)
                         }
                         var ops = [[Double]](repeating: [], count: workloads.count)
                         var counted = [Int](repeating: 0, count: workloads.count)
                         for _ in 0..<config.samples {
                             for (i, workload) in workloads.enumerated() {
                                 let elapsed = BenchClock.now() - clockStart
-                                let rate = done > 0 ? elapsed / Double(done) : sampleSeconds
-                                progress?(done, total, "\(label) \(config.backends[i].rawValue)", rate * Double(total - done))
-                                let (count, seconds) = try BenchRunner.measure(threads: threads, seconds: sampleSeconds, workload: workload)
-                                ops[i].append(Double(count) / seconds)
+                                let perSample = done > 0 ? elapsed / Double(done) : sampleSeconds
+                                progress?(done, total, "\(label) \(config.backends[i].rawValue)", perSample * Double(total - done))
+                                let (count, rate) = try BenchRunner.measure(threads: threads, seconds: sampleSeconds,
+                                                                            clock: config.clock, workload: workload)
+                                ops[i].append(rate)
                                 counted[i] += count
                                 done += 1
                             }
@@ -228,24 +241,33 @@ public struct BenchRunner {
                            elapsedSeconds: BenchClock.now() - clockStart)
     }
 
-    /// Runs `threads` copies of the workload for about `seconds`; returns (operations, seconds).
-    static func measure(threads: Int, seconds: Double, workload: BenchWorkload) throws -> (Int, Double) {
+    /// Runs `threads` copies of the workload for about `seconds` of wall-clock time; returns the
+    /// operations counted and the rate (operations per second of `clock`, summed over threads).
+    static func measure(threads: Int, seconds: Double, clock: BenchClockKind, workload: BenchWorkload) throws -> (Int, Double) {
         if threads == 1 {
             let step = try workload.makeStep()
-            return try loop(step, seconds: seconds)
+            let r = try loop(step, seconds: seconds)
+            return (r.count, Double(r.count) / (clock == .cpu ? r.cpu : r.wall))
         }
         let shared = BenchThreadShared(steps: try (0..<threads).map { _ in try workload.makeStep() })
         DispatchQueue.concurrentPerform(iterations: threads) { i in
             do { shared.results[i] = try loop(shared.steps[i], seconds: seconds) } catch { shared.failure.set(error) }
         }
         if let error = shared.failure.error { throw error }
-        let count = shared.results.reduce(0) { $0 + $1.0 }
-        let elapsed = shared.results.map(\.1).max() ?? seconds
-        return (count, elapsed)
+        let count = shared.results.reduce(0) { $0 + $1.count }
+        switch clock {
+        case .cpu:
+            return (count, shared.results.reduce(0.0) { $0 + Double($1.count) / $1.cpu })
+        case .wall:
+            return (count, Double(count) / (shared.results.map(\.wall).max() ?? seconds))
+        }
     }
 
-    private static func loop(_ step: BenchStep, seconds: Double) throws -> (Int, Double) {
+    struct LoopResult { var count = 0, wall = 0.0, cpu = 0.0 }
+
+    private static func loop(_ step: BenchStep, seconds: Double) throws -> LoopResult {
         let start = BenchClock.now()
+        let cpuStart = BenchClock.threadCPU()
         var count = 0
         var now = start
         repeat {
@@ -253,7 +275,8 @@ public struct BenchRunner {
             count += 1
             now = BenchClock.now()
         } while now - start < seconds
-        return (count, now - start)
+        let cpu = max(1e-9, BenchClock.threadCPU() - cpuStart)
+        return LoopResult(count: count, wall: now - start, cpu: cpu)
     }
 }
 
@@ -264,12 +287,12 @@ extension BenchMachine {
 /// State shared by the measuring threads of one sample; each thread touches only its own slot.
 final class BenchThreadShared: @unchecked Sendable {
     let steps: [BenchStep]
-    let results: UnsafeMutableBufferPointer<(Int, Double)>
+    let results: UnsafeMutableBufferPointer<BenchRunner.LoopResult>
     let failure = BenchFailureBox()
     init(steps: [BenchStep]) {
         self.steps = steps
         results = .allocate(capacity: steps.count)
-        results.initialize(repeating: (0, 0))
+        results.initialize(repeating: BenchRunner.LoopResult())
     }
     deinit { results.deallocate() }
 }
@@ -296,6 +319,13 @@ public enum BenchClock {
     public static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// CPU time of the calling thread.
+    public static func threadCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 

@@ -29,7 +29,8 @@ extension BenchReport {
         out += "payload \(56 + configuration.tokenLength) octets"
         if let s = short.first { out += " (\(s.payloadOctets) for \(s.padding.name) at \(s.bits) bits, the most it carries)" }
         out += ", e = 65537\n"
-        out += "ops/s per core: median [min-max] of the samples; us/op for \(backends[0].rawValue); gmp/openssl: median [min-max] of the sample-by-sample ratios (< marks under 1.0)\n\n"
+        let unit = configuration.clock == .cpu ? "ops per CPU-second of each thread (--clock cpu)" : "ops per wall-clock second (--clock wall)"
+        out += "ops/s per core: \(unit), median [min-max] of the samples; us/op for \(backends[0].rawValue); gmp/openssl: median [min-max] of the sample-by-sample ratios (< marks under 1.0)\n\n"
         out += Self.align([header] + rows, rightAligned: [0, 3] + Array(4..<(header.count)))
         out += "\n" + sizingTable()
         return out
@@ -75,6 +76,7 @@ extension BenchReport {
         c.addRaw("sample_seconds", Self.fixed(configuration.sampleSeconds, 4))
         c.add("payload_octets", 56 + configuration.tokenLength)
         c.add("public_exponent", 65537)
+        c.add("clock", configuration.clock.rawValue)
         root.addRaw("configuration", c.finish())
         var items: [String] = []
         for r in cases {

@@ -110,6 +110,11 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var benchmarkSingle: Double?
 
+    /// Hidden: one machine-readable line on stderr with the signing threads' CPU time, for
+    /// benchmarks/batch/run.sh.
+    @Flag(name: .long, help: .hidden)
+    var benchmarkReport = false
+
     enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
 
     func validate() throws {
@@ -196,6 +201,9 @@ struct BatchCommand: ParsableCommand {
         }
         try outputFile?.commit()
         try errorsFile?.commit()
+        if benchmarkReport {
+            printNote("benchmark: records_out=\(summary.recordsOut) seconds=\(summary.seconds) worker_cpu_seconds=\(summary.workerCPUSeconds) threads=\(configuration.threads)")
+        }
         if !quiet {
             let threadsUsed = configuration.threads
             var line = "batch: \(counts)"
@@ -221,6 +229,7 @@ struct BatchCommand: ParsableCommand {
         var random = SecureRandom()
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = Self.threadCPUSeconds()
         var count = 0
         var elapsed = 0.0
         repeat {
@@ -228,7 +237,16 @@ struct BatchCommand: ParsableCommand {
             count += 100
             elapsed = BatchSignerClock.seconds(clock.now - start)
         } while elapsed < seconds
-        emit("single_op_per_second=\(Int((Double(count) / elapsed).rounded())) operations=\(count) seconds=\(format2(elapsed)) padding=\(padding.name) bits=\(key.modulusBits)")
+        // Also per CPU-second of this thread: on a shared machine the wall-clock rate depends on
+        // what else runs, the CPU-time rate much less.
+        let cpu = Self.threadCPUSeconds() - cpuStart
+        emit("single_op_per_second=\(Int((Double(count) / elapsed).rounded())) single_op_per_cpu_second=\(Int((Double(count) / cpu).rounded())) operations=\(count) seconds=\(format2(elapsed)) padding=\(padding.name) bits=\(key.modulusBits)")
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func format2(_ x: Double) -> String {

@@ -13,7 +13,9 @@ struct BenchCommand: ParsableCommand {
         --bits x --padding x --operation x --threads on every --backend. The backends are
         interleaved sample by sample (A B A B ...) so that a noisy machine hurts both alike;
         each cell is the median of the samples with their min and max, and gmp/openssl is the
-        median of the sample-by-sample ratios. The default run takes about a minute.
+        median of the sample-by-sample ratios. Rates are per CPU-second of the measuring thread
+        by default (--clock cpu), so time the scheduler gives to other processes does not count;
+        --clock wall measures elapsed time instead. The default run takes about a minute.
 
         Operations: encrypt (padding + RSA on a 96-octet payload), sign-payload (payload +
         encrypt + Base64: one X-signature header), decrypt and batch (need the private-key and
@@ -59,6 +61,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Draw the chart as SVG to this file (.svg).", valueName: "file.svg"))
     var plot: String?
 
+    @Option(name: .long, help: ArgumentHelp("Time base: cpu (each thread's CPU time, robust on a shared machine) or wall.", valueName: "cpu|wall"))
+    var clock: String = "cpu"
+
     @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
@@ -78,6 +83,10 @@ struct BenchCommand: ParsableCommand {
         config.seconds = seconds
         config.samples = samples
         config.tokenLength = tokenLength
+        guard let clockKind = BenchClockKind(rawValue: clock.lowercased()) else {
+            throw XSigError(.invalidArgument, "--clock: '\(clock)' is not cpu or wall")
+        }
+        config.clock = clockKind
         let runner = try BenchRunner(configuration: config)
         let interactive = isatty(2) != 0 && !quiet
         var lastLine = 0
