@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets (ASan + libFuzzer coverage) and runs each for SECONDS (default 30)
 # on its seed corpus. Usage: bash fuzz/run.sh [SECONDS] [TARGET...]
 #   FUZZ_JOBS=N     libFuzzer -fork=N per target (default: plain single process)
+#   FUZZ_SEED=N     libFuzzer -seed=N, for a reproducible run (CI uses 1)
 #   FUZZ_KEEP=1     keep the grown corpus in fuzz/corpus/<target> (default: a scratch copy)
 # Exit status non-zero if any target crashes (reproducers land in fuzz/artifacts/<target>/).
 set -euo pipefail
@@ -32,6 +33,7 @@ for t in "${targets[@]}"; do
     args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -max_len=65536 -print_final_stats=1
           -artifact_prefix="artifacts/$t/")
     [[ -n "${FUZZ_JOBS:-}" ]] && args+=(-fork="$FUZZ_JOBS" -ignore_crashes=0)
+    [[ -n "${FUZZ_SEED:-}" ]] && args+=(-seed="$FUZZ_SEED")
     echo "fuzz: $t for ${seconds} s"
     set +e
     ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1" "$bin/$t" "${args[@]}" "$work" >"$log" 2>&1

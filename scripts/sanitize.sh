@@ -24,7 +24,7 @@ status=0
 
 run_asan() {
     echo "sanitize: AddressSanitizer (.build-asan)${filter:+, filter $filter}"
-    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:${ASAN_OPTIONS:-}" \
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:quarantine_size_mb=2:${ASAN_OPTIONS:-}" \
         swift test -Xswiftc -sanitize=address --scratch-path .build-asan ${filter:+--filter "$filter"} || status=1
 }
 

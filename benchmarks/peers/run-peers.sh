@@ -35,8 +35,8 @@ python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet c
 python3 "$here/python_cryptography_peer.py" --seconds $seconds --samples $samples "${pubs[@]}" | tee "$out/peers-python.jsonl"
 
 echo "== 3. swift-crypto _RSA"
-(cd "$here/swift-crypto" && swift build -c release --scratch-path .build >/dev/null)
-"$here/swift-crypto/.build/release/SwiftCryptoPeer" --seconds $seconds --samples $samples "${pubs[@]}" | tee "$out/peers-swift-crypto.jsonl"
+(cd "$here/swift-crypto-peer" && swift build -c release --scratch-path .build >/dev/null)
+"$here/swift-crypto-peer/.build/release/SwiftCryptoPeer" --seconds $seconds --samples $samples "${pubs[@]}" | tee "$out/peers-swift-crypto.jsonl"
 
 echo "== 4. one process per signature: xsig sign vs openssl pkeyutl -encrypt"
 python3 "$here/process_peers.py" --xsig "$xsig" --rounds $rounds "$keys/2048.pub.pem" "$keys/4096.pub.pem" | tee "$out/peers-process.jsonl"
