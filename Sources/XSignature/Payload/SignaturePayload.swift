@@ -83,7 +83,7 @@ public struct SignaturePayload: Sendable, Hashable {
             if v < 0x20 || v == 0x7f || (0x80..<0xa0).contains(v) {
                 throw XSigError(.invalidInput, "\(name) contains a control character (U+\(String(v, radix: 16, uppercase: true))) at character \(i + 1)")
             }
-            if scalar.properties.isWhitespace {
+            if v == 0x20 || (v >= 0x80 && scalar.properties.isWhitespace) {  // ASCII: only U+0020 (the rest are controls, refused above)
                 throw XSigError(.invalidInput, "\(name) contains whitespace at character \(i + 1)")
             }
         }
