@@ -14,7 +14,7 @@ extension BenchReport {
         let panelWidth = 560.0, ratioWidth = 380.0, panelHeight = 330.0
         let top = 70.0, gap = 60.0
         let width = 40 + panelWidth + 40 + ratioWidth + 40
-        let height = top + Double(operations.count) * (panelHeight + gap)
+        let height = top + Double(operations.count) * (panelHeight + gap) - gap + 20
         var svg = SVGBuilder(width: width, height: height)
         svg.text(x: 20, y: 28, "xsig bench: throughput per core vs RSA key size (e = 65537, \(threads) thread\(threads == 1 ? "" : "s"))",
                  size: 17, weight: "bold")
@@ -80,8 +80,10 @@ extension BenchReport {
             guard !ratioCases.isEmpty else { continue }
             let rp = (x: 40 + panelWidth + 60, y: y0 + 30, w: ratioWidth - 40, h: panelHeight - 80)
             let ratios = ratioCases.flatMap { [$0.ratio!.minimum, $0.ratio!.maximum] } + [1.0]
-            let rlo = (min(ratios.min()!, 0.9) * 20).rounded(.down) / 20
-            let rhi = (max(ratios.max()!, 1.2) * 20).rounded(.up) / 20
+            let spread = max(ratios.max()!, 1.2) - min(ratios.min()!, 0.9)
+            let step = spread > 0.6 ? 0.1 : 0.05
+            let rlo = (min(ratios.min()!, 0.9) / step).rounded(.down) * step
+            let rhi = (max(ratios.max()!, 1.2) / step).rounded(.up) * step
             func yR(_ v: Double) -> Double { rp.y + rp.h - (v - rlo) / (rhi - rlo) * rp.h }
             func xR(_ b: Int) -> Double {
                 let i = bits.firstIndex(of: b) ?? 0
@@ -89,14 +91,16 @@ extension BenchReport {
             }
             svg.text(x: rp.x, y: y0 + 16, "\(operation.rawValue): gmp / openssl (sample by sample)", size: 14, weight: "bold")
             svg.rect(x: rp.x, y: rp.y, w: rp.w, h: rp.h, stroke: "#999")
-            var tick = rlo
-            while tick <= rhi + 1e-9 {
-                let yy = yR(tick)
-                svg.line(x1: rp.x, y1: yy, x2: rp.x + rp.w, y2: yy, stroke: abs(tick - 1) < 1e-9 ? "#000" : "#eee",
-                         width: abs(tick - 1) < 1e-9 ? 1.5 : 1)
-                svg.text(x: rp.x - 8, y: yy + 4, Self.fixed(tick, 2), size: 11, anchor: "end", color: "#444")
-                tick += (rhi - rlo) > 0.6 ? 0.1 : 0.05
+            var i = 0
+            while rlo + Double(i) * step <= rhi + 1e-9 {
+                let tick = rlo + Double(i) * step
+                svg.line(x1: rp.x, y1: yR(tick), x2: rp.x + rp.w, y2: yR(tick), stroke: "#eee")
+                svg.text(x: rp.x - 8, y: yR(tick) + 4, Self.fixed(tick, 2), size: 11, anchor: "end", color: "#444")
+                i += 1
             }
+            // Parity: gmp as fast as openssl.
+            svg.line(x1: rp.x, y1: yR(1), x2: rp.x + rp.w, y2: yR(1), stroke: "#000", width: 1.5)
+            svg.text(x: rp.x + 4, y: yR(1) - 4, "1.0 = parity", size: 10, color: "#000")
             for b in bits { svg.text(x: xR(b), y: rp.y + rp.h + 20, String(b), size: 11, anchor: "middle") }
             svg.text(x: rp.x + rp.w / 2, y: rp.y + rp.h + 38, "modulus bits", size: 12, anchor: "middle", color: "#444")
             var ly = rp.y + 8

@@ -22,7 +22,7 @@ while let argument = arguments.popFirst() {
 let token = String(repeating: "a", count: 40)
 let payload = Data("session_token=\(token)&timestamp=1628496895102&nonce=17b29fa9c7e".utf8)  // 96 octets
 
-func measure(_ body: () throws -> Void) rethrows -> Double {
+func measure(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     var count = 0
     var elapsed = 0.0
@@ -36,14 +36,20 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
 
 for path in keyPaths {
     let pem = try String(contentsOfFile: path, encoding: .utf8)
-    let key = try _RSA.Encryption.PublicKey(unsafePEMRepresentation: pem)
+    let key: _RSA.Encryption.PublicKey
+    do {
+        key = try _RSA.Encryption.PublicKey(unsafePEMRepresentation: pem)
+    } catch {
+        print("{\"peer\":\"swift-crypto _RSA 3.12.3\",\"key\":\"\((path as NSString).lastPathComponent)\",\"median_ops_per_s\":null,\"note\":\"key refused: \(error)\"}")
+        continue
+    }
     let bits = key.keySizeInBits
     for (name, padding) in [("oaep-sha256", _RSA.Encryption.Padding.PKCS1_OAEP_SHA256)] {
         let maximum = key.maximumEncryptSize(with: padding)
         let message = payload.prefix(maximum)
         _ = try key.encrypt(message, padding: padding)
         var rates: [Double] = []
-        for _ in 0..<samples { rates.append(try measure { _ = try key.encrypt(message, padding: padding) }) }
+        for _ in 0..<samples { rates.append(try measure(seconds: seconds) { _ = try key.encrypt(message, padding: padding) }) }
         rates.sort()
         print("{\"peer\":\"swift-crypto _RSA 3.12.3\",\"bits\":\(bits),\"padding\":\"\(name)\",\"payload_octets\":\(message.count),\"median_ops_per_s\":\(Int(rates[rates.count / 2])),\"min\":\(Int(rates.first!)),\"max\":\(Int(rates.last!))}")
     }
