@@ -18,8 +18,8 @@ struct BenchCommand: ParsableCommand {
         --clock wall measures elapsed time instead. The default run takes about a minute.
 
         Operations: encrypt (padding + RSA on a 96-octet payload), sign-payload (payload +
-        encrypt + Base64: one X-signature header), decrypt and batch (need the private-key and
-        batch APIs; refused with a message when this build lacks them).
+        encrypt + Base64: one X-signature header), decrypt (the server's private operation: CRT
+        with blinding on GMP) and batch (not wired yet: use benchmarks/batch/run.sh).
 
         Examples:
           xsig bench

@@ -24,20 +24,7 @@ struct HeadersCommand: ParsableCommand {
 
     @OptionGroup var keyOptions: PublicKeyOptions
 
-    @Option(name: .long, help: ArgumentHelp("The session token to sign (no '&', whitespace or control characters).", valueName: "token"))
-    var sessionToken: String
-
-    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
-    var timestamp: String?
-
-    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}.", valueName: "file"))
-    var serverTime: String?
-
-    @Option(name: .long, help: ArgumentHelp("Nonce (default: lowercase hex of the timestamp).", valueName: "str"))
-    var nonce: String?
-
-    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
-    var padding: String = "oaep-sha256"
+    @OptionGroup var payloadOptions: PayloadOptions
 
     @OptionGroup var seedOptions: SeedOptions
 
@@ -48,25 +35,15 @@ struct HeadersCommand: ParsableCommand {
 
     enum HeadersFormat: String, ExpressibleByArgument, CaseIterable { case http, curl, json }
 
-    func validate() throws {
-        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
-    }
-
     func run() throws {
-        let padding = try parsePadding(self.padding)
+        let padding = try payloadOptions.parsedPadding()
         let fields = try headerOptions.fields()
         // Name a missing field before touching the key or the clock.
         if let missing = fields.firstMissingMandatory {
             throw XSigError(.invalidArgument, "missing mandatory \(missing == .domain ? "domain" : "header \(missing.headerName)"): give \(missing.flag)")
         }
         let key = try keyOptions.load().key
-        let ms = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
-        let payload: SignaturePayload
-        do {
-            payload = try SignaturePayload(sessionToken: sessionToken, timestamp: ms, nonce: nonce)
-        } catch let error as XSigError {
-            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : "--session-token")
-        }
+        let payload = try payloadOptions.payload()
         let signer = try XSignatureSigner(key: key, padding: padding)
         let signature = try signer.sign(payload, randomness: try seedOptions.randomness())
         let request = try fields.request(signature: signature)

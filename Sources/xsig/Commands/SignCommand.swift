@@ -21,20 +21,7 @@ struct SignCommand: ParsableCommand {
 
     @OptionGroup var keyOptions: PublicKeyOptions
 
-    @Option(name: .long, help: ArgumentHelp("The session token to sign (no '&', whitespace or control characters).", valueName: "token"))
-    var sessionToken: String
-
-    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
-    var timestamp: String?
-
-    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}.", valueName: "file"))
-    var serverTime: String?
-
-    @Option(name: .long, help: ArgumentHelp("Nonce (default: lowercase hex of the timestamp).", valueName: "str"))
-    var nonce: String?
-
-    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
-    var padding: String = "oaep-sha256"
+    @OptionGroup var payloadOptions: PayloadOptions
 
     @OptionGroup var seedOptions: SeedOptions
 
@@ -46,20 +33,10 @@ struct SignCommand: ParsableCommand {
 
     enum SignOutput: String, ExpressibleByArgument, CaseIterable { case base64, hex, json }
 
-    func validate() throws {
-        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
-    }
-
     func run() throws {
-        let padding = try parsePadding(self.padding)
+        let padding = try payloadOptions.parsedPadding()
         let key = try keyOptions.load().key
-        let ms = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
-        let payload: SignaturePayload
-        do {
-            payload = try SignaturePayload(sessionToken: sessionToken, timestamp: ms, nonce: nonce)
-        } catch let error as XSigError {
-            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : "--session-token")
-        }
+        let payload = try payloadOptions.payload()
         let signer = try XSignatureSigner(key: key, padding: padding, backend: backend)
         let ciphertext = try signer.ciphertext(payload, randomness: try seedOptions.randomness())
         let signature = Base64.encode(ciphertext)
