@@ -52,17 +52,7 @@ public final class AtomicOutputFile {
     /// Appends all of `bytes`.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         precondition(!finished, "write after commit or discard")
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Glibc)
-            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            #else
-            let n = Darwin.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            #endif
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw XSigError(.io, "\(path): write failed: \(Self.errnoText())") }
-            offset += n
-        }
+        try writeFully(bytes, to: descriptor, name: path)
     }
 
     public func write(_ bytes: [UInt8]) throws {
@@ -160,16 +150,21 @@ public struct StandardOutputWriter {
     public init() {}
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Glibc)
-            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            #else
-            let n = Darwin.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            #endif
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw XSigError(.io, "standard output: write failed: \(AtomicOutputFile.errnoText())") }
-            offset += n
-        }
+        try writeFully(bytes, to: STDOUT_FILENO, name: "standard output")
+    }
+}
+
+/// write(2) until every byte is out, retrying on EINTR; `name` labels the error.
+public func writeFully(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, name: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        #if canImport(Glibc)
+        let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        #else
+        let n = Darwin.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        #endif
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { throw XSigError(.io, "\(name): write failed: \(AtomicOutputFile.errnoText())") }
+        offset += n
     }
 }

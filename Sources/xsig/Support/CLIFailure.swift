@@ -33,16 +33,9 @@ func emit(_ text: String) {
     writeAll(text.hasSuffix("\n") ? text : text + "\n", to: STDOUT_FILENO)
 }
 
-/// write(2) until everything is out (or the descriptor fails, e.g. a closed pipe).
+/// write(2) until everything is out; a failing descriptor (e.g. a closed pipe) ends it quietly,
+/// since there is nowhere left to report to.
 func writeAll(_ text: String, to fd: Int32) {
     var text = text
-    text.withUTF8 { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            offset += n
-        }
-    }
+    text.withUTF8 { buffer in try? writeFully(UnsafeRawBufferPointer(buffer), to: fd, name: "output") }
 }
