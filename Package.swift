@@ -2,18 +2,23 @@
 // xsig: offline X-signature computation (RSAES-PKCS1-v1_5 / RSAES-OAEP, RFC 8017) on GMP,
 // cross-checked against OpenSSL.
 //
-// Layers, arrows pointing down only:
+// Layers, arrows pointing down only (docs/ARCHITECTURE.md):
 //   xsig (command line)
-//     -> XSignature (X-signature payload, signer, headers, batch and vector tools)
-//       -> XSigRSA (keys, RSA primitive, EME paddings, gmp/openssl backends)
-//         -> XSigBigInt (GMP-backed integers and modular exponentiation)
-//           -> CGMP, COpenSSL (C bindings)
+//     -> XSigBatch, XSigVectors, XSigBench (batch pipeline, test-vector tools, benchmark engine)
+//       -> XSignature (X-signature payload, signer, verifier, request headers)
+//         -> XSigRSA (keys, RSA primitive, EME paddings, gmp/openssl backends, randomness)
+//           -> XSigBigInt (GMP-backed integers and modular exponentiation)
+//             -> CXSigKernels (C: the Montgomery RSAEP kernel, OpenSSL key helpers, wipe)
+//               -> CGMP, COpenSSL (macro shims over the system libraries)
 import PackageDescription
 
 let package = Package(
     name: "xsig",
     products: [
+        // XSignature re-exports XSigRSA: `import XSignature` gives keys, paddings and the signer.
         .library(name: "XSignature", targets: ["XSignature"]),
+        .library(name: "XSigBatch", targets: ["XSigBatch"]),
+        .library(name: "XSigVectors", targets: ["XSigVectors"]),
         .executable(name: "xsig", targets: ["xsig"]),
     ],
     dependencies: [
@@ -32,14 +37,20 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .target(
+            name: "CXSigKernels",
+            dependencies: ["CGMP", "COpenSSL"],
+            linkerSettings: [.linkedLibrary("gmp"), .linkedLibrary("crypto")]
+        ),
+        .target(
             name: "XSigBigInt",
-            dependencies: ["CGMP"]
+            dependencies: ["CGMP", "CXSigKernels"]
         ),
         .target(
             name: "XSigRSA",
             dependencies: [
                 "XSigBigInt",
                 "COpenSSL",
+                "CXSigKernels",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
@@ -47,18 +58,35 @@ let package = Package(
             name: "XSignature",
             dependencies: ["XSigRSA"]
         ),
+        .target(
+            name: "XSigBatch",
+            dependencies: ["XSignature"]
+        ),
+        .target(
+            name: "XSigVectors",
+            dependencies: ["XSignature", "XSigBigInt", "COpenSSL"]
+        ),
+        .target(
+            name: "XSigBench",
+            dependencies: ["XSignature"]
+        ),
         .executableTarget(
             name: "xsig",
             dependencies: [
                 "XSignature",
+                "XSigBatch",
+                "XSigVectors",
+                "XSigBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "XSigBigIntTests", dependencies: ["XSigBigInt", "XSigRSA"]),
+        .testTarget(name: "XSigBigIntTests", dependencies: ["XSigBigInt"]),
         .testTarget(name: "XSigRSATests", dependencies: [
             "XSigRSA", "XSigBigInt", .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "XSignatureTests", dependencies: ["XSignature"]),
-        .testTarget(name: "xsigCLITests", dependencies: ["xsig"]),
+        .testTarget(name: "XSigBatchTests", dependencies: ["XSigBatch", "XSignature"]),
+        .testTarget(name: "XSigVectorsTests", dependencies: ["XSigVectors", "XSignature", "XSigBigInt"]),
+        .testTarget(name: "xsigCLITests", dependencies: ["xsig", "XSignature"]),
     ]
 )

@@ -6,6 +6,7 @@
 import PackageDescription
 
 let library: Target.Dependency = .product(name: "XSignature", package: "xsig")
+let batch: Target.Dependency = .product(name: "XSigBatch", package: "xsig")
 
 let package = Package(
     name: "xsig-fuzz",
@@ -13,7 +14,7 @@ let package = Package(
     targets: [
         .target(name: "FuzzSupport", dependencies: [library]),
         .executableTarget(name: "FuzzKeyParser", dependencies: [library, "FuzzSupport"]),
-        .executableTarget(name: "FuzzBatchReader", dependencies: [library, "FuzzSupport"]),
+        .executableTarget(name: "FuzzBatchReader", dependencies: [library, batch, "FuzzSupport"]),
         .executableTarget(name: "FuzzPayloadParser", dependencies: [library, "FuzzSupport"]),
         .executableTarget(name: "FuzzDecrypt", dependencies: [library, "FuzzSupport"]),
     ]

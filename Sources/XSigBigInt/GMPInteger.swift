@@ -42,9 +42,10 @@ public struct GMPInteger: @unchecked Sendable {
         return GMPInteger(storage: storage)
     }
 
-    /// Read-only access to the underlying `mpz_t` for the engine's own kernels.
+    /// Read-only access to the underlying `mpz_t` for the engine's own kernels (not public: no
+    /// C type crosses the module boundary).
     @inlinable
-    public func withUnsafeMPZ<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
+    func withUnsafeMPZ<R>(_ body: (UnsafePointer<__mpz_struct>) throws -> R) rethrows -> R {
         try body(UnsafePointer(storage.value))
     }
 

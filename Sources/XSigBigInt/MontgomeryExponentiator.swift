@@ -1,4 +1,5 @@
 import CGMP
+import CXSigKernels
 
 /// Modular exponentiation x^e mod m for one fixed odd modulus and public exponent, on GMP's
 /// mpn layer with Montgomery constants computed once per key.
@@ -6,13 +7,13 @@ import CGMP
 /// `mpz_powm` recomputes -1/m mod B and converts its operands by division on every call; for the
 /// RSA public operation with e = 65537 that set-up costs as much as the 17 multiplications
 /// themselves. Here the constants live with the key and each call runs the C kernel
-/// `xsig_mpn_powm_mont` (CGMP's shim.h): GMP's `mpn_sqr`, `mpn_mul_n`, `mpn_redc_1`/`mpn_redc_2`
+/// `xsig_mpn_rsaep` (CXSigKernels, rsaep.c): GMP's `mpn_sqr`, `mpn_mul_n`, `mpn_redc_1`/`mpn_redc_2`
 /// and one `mpn_tdiv_qr`, on stack scratch with no allocation. The exponent is public, so the
 /// square-and-multiply schedule may depend on it.
 ///
 /// Per call, for e = 65537: x*R mod m by one division (half the cost of a product by R^2 mod m and
 /// a reduction), 16 Montgomery squarings, and one Montgomery product with x itself, which leaves
-/// Montgomery form without the usual final reduction (see `xsig_mpn_powm_mont`).
+/// Montgomery form without the usual final reduction (see rsaep.c).
 public final class MontgomeryExponentiator: @unchecked Sendable {
     public let modulus: GMPInteger
     public let exponent: GMPInteger

@@ -192,10 +192,3 @@ final class DecryptionCrossCheckTests: XCTestCase {
         XCTAssertNil(SecretExponentiator(modulus: n, p: GMPInteger(3), q: GMPInteger(5), dp: GMPInteger(1), dq: GMPInteger(1), qInv: GMPInteger(2)))
     }
 }
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-}

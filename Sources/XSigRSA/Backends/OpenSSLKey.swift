@@ -1,4 +1,5 @@
 import COpenSSL
+import CXSigKernels
 
 /// Owns an OpenSSL `EVP_PKEY` (public or private RSA key) and frees it in `deinit`.
 public final class OpenSSLKey: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import COpenSSL
+import CXSigKernels
 import SwiftASN1
 
 /// RFC 5958 section 3 (PKCS#8): `EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm

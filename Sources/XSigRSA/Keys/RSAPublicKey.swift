@@ -40,8 +40,14 @@ public struct RSAPublicKey: Sendable, Hashable {
     /// k, the length of n in octets: every ciphertext is exactly k octets.
     public var modulusOctets: Int { (modulusBits + 7) / 8 }
 
-    public var modulusInteger: GMPInteger { GMPInteger(bigEndian: modulus) }
-    public var exponentInteger: GMPInteger { GMPInteger(bigEndian: publicExponent) }
+    // GMP stays behind the package boundary: library users see octets and strings only.
+    package var modulusInteger: GMPInteger { GMPInteger(bigEndian: modulus) }
+    package var exponentInteger: GMPInteger { GMPInteger(bigEndian: publicExponent) }
+
+    /// e in decimal ("65537").
+    public var publicExponentDecimal: String { exponentInteger.description }
+    /// The bit length of e (17 for 65537).
+    public var publicExponentBits: Int { exponentInteger.bitWidth }
 
     public init<N: Collection, E: Collection>(modulus: N, publicExponent: E, policy: KeyPolicy = .standard) throws
     where N.Element == UInt8, E.Element == UInt8 {

@@ -11,6 +11,12 @@ public enum PayloadParser {
         public let sessionToken: String
         public let timestamp: String
         public let nonce: String
+
+        package init(sessionToken: String, timestamp: String, nonce: String) {
+            self.sessionToken = sessionToken
+            self.timestamp = timestamp
+            self.nonce = nonce
+        }
     }
 
     public enum Outcome: Sendable, Hashable {

@@ -73,7 +73,7 @@ public struct XSignatureVerifier: Sendable {
     }
 
     /// Equality whose time depends on the lengths only, not on where the octets differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for i in a.indices { difference |= a[i] ^ b[i] }

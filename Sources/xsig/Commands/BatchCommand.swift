@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import XSigBatch
 import XSignature
 
 struct BatchCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import XSigBench
 import XSignature
 
 /// A hidden, single-purpose measurement of the private-key operation (GMP CRT vs OpenSSL) for

@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
 
         var out: [String] = []
         out.append("xsig demo: bundled key \(DemoKey.path) (PUBLIC TEST MATERIAL, never for real traffic)")
-        out.append("key: \(key.modulusBits)-bit RSA, e = \(key.exponentInteger), fingerprint sha256:\(key.fingerprint)")
+        out.append("key: \(key.modulusBits)-bit RSA, e = \(key.publicExponentDecimal), fingerprint sha256:\(key.fingerprint)")
         out.append("padding: \(padding.name)\(padding == .oaepSHA256 ? " (the vendor's Java sample under BouncyCastle)" : "")")
         out.append("")
         out.append("token                          timestamp      nonce        gmp->openssl  deterministic gmp==openssl  gmp decrypt")

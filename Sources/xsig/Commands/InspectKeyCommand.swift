@@ -16,11 +16,10 @@ struct InspectKeyCommand: ParsableCommand {
     func run() throws {
         let decoded = try keyOptions.load()
         let key = decoded.key
-        let e = key.exponentInteger
         var lines = [
             "form:        \(decoded.form.rawValue)",
             "modulus:     \(key.modulusBits) bits (k = \(key.modulusOctets) bytes)",
-            "exponent:    \(e.bitWidth <= 64 ? e.description : "\(e.bitWidth)-bit value")",
+            "exponent:    \(key.publicExponentBits <= 64 ? key.publicExponentDecimal : "\(key.publicExponentBits)-bit value")",
             "fingerprint: sha256:\(key.fingerprint) (first 8 bytes of SHA-256 of the SubjectPublicKeyInfo DER)",
             "max message bytes per padding:",
         ]

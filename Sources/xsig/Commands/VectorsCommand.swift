@@ -1,5 +1,6 @@
 import ArgumentParser
 import XSignature
+import XSigVectors
 
 /// `xsig vectors generate|check|convert-kat`: the test-vector toolkit.
 struct VectorsCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import XSigBatch
 import XSignature
 
 /// Exit statuses: 0 success, 1 a negative answer (decryption error, invalid signature),

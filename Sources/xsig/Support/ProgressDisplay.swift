@@ -1,4 +1,5 @@
 import Glibc
+import XSigBatch
 import XSignature
 
 /// The batch progress bar: one line on stderr, redrawn at most every 0.2 s, only when stderr is

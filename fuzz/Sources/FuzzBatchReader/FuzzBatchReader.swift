@@ -1,4 +1,5 @@
 import FuzzSupport
+import XSigBatch
 import XSignature
 
 /// The batch input reader of `xsig batch` (text, CSV, NDJSON, auto-detected) and the record reader
