@@ -14,8 +14,6 @@ public enum BenchOperation: String, CaseIterable, Sendable, Hashable {
     case decrypt
     /// One X-signature header: payload build + encryption + Base64 (XSignatureSigner.sign).
     case signPayload = "sign-payload"
-    /// The batch signer end to end (needs the batch API).
-    case batch
 }
 
 /// The sweep `xsig bench` runs: every combination of bits x padding x operation x threads, each
@@ -160,9 +158,6 @@ public struct BenchRunner {
         }
         guard configuration.samples >= 1 else { throw XSigError(.invalidArgument, "--samples must be at least 1") }
         guard configuration.seconds > 0 else { throw XSigError(.invalidArgument, "--seconds must be positive") }
-        for operation in configuration.operations {
-            if let reason = BenchWorkloads.unavailable(operation) { throw XSigError(.invalidArgument, reason) }
-        }
         for padding in configuration.paddings {
             let smallest = configuration.bits.min()!
             if Self.payloadOctets(configuration, bits: smallest, padding: padding) < 57 {

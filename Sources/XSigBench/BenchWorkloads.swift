@@ -21,15 +21,6 @@ struct BenchKey {
 }
 
 enum BenchWorkloads {
-    /// Why an operation cannot run in this build, or nil when it can.
-    static func unavailable(_ operation: BenchOperation) -> String? {
-        switch operation {
-        case .encrypt, .signPayload, .decrypt: return nil
-        case .batch:
-            return "--operation batch is not wired into xsig bench yet; time `xsig batch` end to end with benchmarks/batch/run.sh (it reports the ratio to the single-operation rate), or use sign-payload here"
-        }
-    }
-
     static func make(operation: BenchOperation, key: BenchKey, padding: RSAEncryptionPadding,
                      backend: RSAEncryptor.Backend, payload: SignaturePayload) throws -> BenchWorkload {
         switch operation {
@@ -75,8 +66,6 @@ enum BenchWorkloads {
                     sink.consume(message.count)
                 }
             }
-        case .batch:
-            throw XSigError(.invalidArgument, unavailable(operation)!)
         }
     }
 }

@@ -78,19 +78,4 @@ extension GMPInteger {
             return true
         }
     }
-
-    /// self mod m with `mpn_sec_div_r` (self non-negative, m positive).
-    public func secureReduced(modulo m: GMPInteger) -> GMPInteger {
-        let n = m.usedLimbs
-        let width = max(usedLimbs, n)
-        let scratch = Int(__gmpn_sec_div_r_itch(width, n))
-        return withUnsafeTemporaryAllocation(of: mp_limb_t.self, capacity: width + scratch) { buffer in
-            let x = buffer.baseAddress!, tp = x + width
-            copyLimbs(into: x, width: width)
-            m.withUnsafeMPZ { mz in __gmpn_sec_div_r(x, width, xsig_mpz_limbs_read(mz), n, tp) }
-            let result = GMPInteger.fromLimbs(x, count: n)
-            buffer.update(repeating: 0)
-            return result
-        }
-    }
 }

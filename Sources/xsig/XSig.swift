@@ -25,7 +25,7 @@ struct XSig: ParsableCommand {
         sha1, sha224, sha256, sha384, sha512.
         """,
         version: "0.1.0",
-        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, KeygenCommand.self, DecryptBenchCommand.self]
+        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, KeygenCommand.self]
     )
 
     /// Runs the command and turns every xsig error into one `xsig: ` line and an exit status.

@@ -31,11 +31,11 @@ final class BenchCLITests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: svg, encoding: .utf8).contains("<svg"))
     }
 
-    func testUnwiredOperationIsRefusedWithAPointer() throws {
+    /// `batch` was a placeholder that always failed; it is now an unknown operation like any other.
+    func testUnknownOperationIsRefused() throws {
         let r = try CLIRunner.run(["bench", "--operation", "batch"])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertTrue(r.stderr.hasPrefix("xsig: --operation batch is not wired"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("benchmarks/batch/run.sh"))
+        XCTAssertEqual(r.stderr, "xsig: --operation: 'batch' is not recognised\n")
     }
 }

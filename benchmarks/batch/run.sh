@@ -55,19 +55,21 @@ best_single=0; cpu_single=0; best_t1=0; best_t2=0; best_py=0
 # Records per CPU-second (user + sys of the whole process): what contention from other
 # processes cannot distort, unlike wall-clock rates.
 cpu_t1=0; cpu_t2=0; cpu_py=0
-# Records per CPU-second of the signing threads alone (xsig --benchmark-report).
-wcpu_t1=0; wcpu_t2=0
-worker_rate() { python3 -c "print(round($N / max(float('$(sed -n 's/.*worker_cpu_seconds=\([0-9.e+-]*\).*/\1/p' "$WORK/$1.err")'), 0.001)))"; }
 rss_t1=999999999; rss_t2=999999999; rss_small=999999999; rss_py=999999999
 max() { python3 -c "print(max($1, $2))"; }
 min() { python3 -c "print(min($1, $2))"; }
 rate() { python3 -c "print(round($N / max($1, 0.001)))"; }
 
+# The single-operation rate: `xsig bench --operation sign-payload` (XSignatureSigner.sign, the
+# call the batch workers make) on one thread, on wall clock and per CPU-second of the thread.
+bench_rate() {
+    "$XSIG" bench --bits 2048 --padding oaep-sha256 --backend gmp --operation sign-payload --threads 1 \
+        --samples 5 --seconds 2.5 --clock "$1" --quiet --json "$WORK/single.json" >/dev/null
+    python3 -c "import json; print(round(json.load(open('$WORK/single.json'))['cases'][0]['series'][0]['ops_per_second']['median']))"
+}
 single_op() {
-    local line
-    line=$("$XSIG" batch --key "$KEY" --input /dev/null --output /dev/null --benchmark-single 5)
-    single=$(echo "$line" | sed -E 's/.*single_op_per_second=([0-9]+).*/\1/')
-    single_cpu=$(echo "$line" | sed -E 's/.*single_op_per_cpu_second=([0-9]+).*/\1/')
+    single=$(bench_rate wall)
+    single_cpu=$(bench_rate cpu)
     best_single=$(max "$best_single" "$single"); cpu_single=$(max "$cpu_single" "$single_cpu")
     echo "   single operation: $single op/s ($single_cpu per CPU-second)" >&2
 }
@@ -78,16 +80,14 @@ for rep in $(seq 1 "$REPEATS"); do
     echo "== repetition $rep/$REPEATS" >&2
     single_op; s1=$single
     read -r s kib cpu < <(time_run t1 "$XSIG" batch --key "$KEY" --input "$WORK/tokens.txt" --output "$WORK/out1.ndjson" \
-        --threads 1 --timestamp "$TIMESTAMP" --quiet --benchmark-report)
+        --threads 1 --timestamp "$TIMESTAMP" --quiet)
     r1=$(rate "$s"); best_t1=$(max "$best_t1" "$r1"); rss_t1=$(min "$rss_t1" "$kib"); cpu_t1=$(max "$cpu_t1" "$(rate "$cpu")")
-    wcpu_t1=$(max "$wcpu_t1" "$(worker_rate t1)")
     echo "   xsig batch, 1 thread: $s s ($cpu CPU s), $r1 records/s, peak $kib KiB" >&2
 
     single_op; s2=$single
     read -r s kib cpu < <(time_run t2 "$XSIG" batch --key "$KEY" --input "$WORK/tokens.txt" --output "$WORK/out2.ndjson" \
-        --threads 2 --timestamp "$TIMESTAMP" --quiet --benchmark-report)
+        --threads 2 --timestamp "$TIMESTAMP" --quiet)
     r2=$(rate "$s"); best_t2=$(max "$best_t2" "$r2"); rss_t2=$(min "$rss_t2" "$kib"); cpu_t2=$(max "$cpu_t2" "$(rate "$cpu")")
-    wcpu_t2=$(max "$wcpu_t2" "$(worker_rate t2)")
     echo "   xsig batch, 2 threads: $s s ($cpu CPU s), $r2 records/s, peak $kib KiB" >&2
 
     read -r s kib cpu < <(time_run small "$XSIG" batch --key "$KEY" --input "$WORK/tokens-1e4.txt" --output "$WORK/small.ndjson" \
@@ -104,10 +104,10 @@ done
 
 # The two outputs describe the same records: same count, same fields (signatures differ: random padding).
 REPORT=$(python3 - "$N" "$best_single" "$best_t1" "$best_t2" "$best_py" "$rss_small" "$rss_t1" "$rss_t2" "$rss_py" \
-    "$cpu_t1" "$cpu_t2" "$cpu_py" "$cpu_single" "$wcpu_t1" "$wcpu_t2" "$WORK/reps.txt" <<'EOF'
+    "$cpu_t1" "$cpu_t2" "$cpu_py" "$cpu_single" "$WORK/reps.txt" <<'EOF'
 import statistics, sys
-n, single, t1, t2, py, rss_small, rss_t1, rss_t2, rss_py, c1, c2, cpy, csingle, w1, w2 = map(float, sys.argv[1:16])
-reps = [list(map(float, line.split())) for line in open(sys.argv[16]) if line.strip()]
+n, single, t1, t2, py, rss_small, rss_t1, rss_t2, rss_py, c1, c2, cpy, csingle = map(float, sys.argv[1:14])
+reps = [list(map(float, line.split())) for line in open(sys.argv[14]) if line.strip()]
 # Ratios within one repetition (single-op measured just before each run): the machine's speed
 # drifts between repetitions, so ratios of bests taken at different moments mislead.
 ratio1 = [r1 / s1 for s1, r1, s2, r2, rp in reps]
@@ -139,21 +139,6 @@ print(f"| single operation | {csingle:,.0f} | 1.00 |")
 print(f"| xsig batch, 1 thread | {c1:,.0f} | {c1 / csingle:.2f} |")
 print(f"| xsig batch, 2 threads | {c2:,.0f} | {c2 / csingle:.2f} |")
 print(f"| python cryptography | {cpy:,.0f} | {cpy / csingle:.2f} |")
-print()
-print("Per CPU-second of the signing threads alone (end-to-end work per record on a worker: parse")
-print("hand-off, payload, validation, RSA, Base64, formatting; the reader and writer threads excluded):")
-print()
-print("| run | records per worker CPU-second | ratio to single-op per CPU-second |")
-print("|---|---|---|")
-print(f"| xsig batch, 1 thread | {w1:,.0f} | {w1 / csingle:.2f} |")
-print(f"| xsig batch, 2 threads | {w2:,.0f} | {w2 / csingle / 1:.2f} |")
-print()
-# On two otherwise idle cores the two workers are the bottleneck and the reader and writer
-# threads take the rest of the CPU: scaling ~ 2 x (workers' share of the process's CPU), all
-# from the same 2-thread run, so it does not depend on how fast the machine was at the time.
-share = c2 / w2
-print(f"CPU share of the signing threads in the 2-thread run: {share:.1%} (reader + writer: {1 - share:.1%}).")
-print(f"Expected 2-thread scaling on two otherwise idle cores: ~{2 * share:.2f}x (an estimate from CPU accounting, not a measurement).")
 print()
 print("Per repetition (ratios use the single-op rate measured just before each run):")
 print()
@@ -188,8 +173,9 @@ Produced by \`$COMMAND\` on $(date -u +"%Y-%m-%d %H:%M UTC").
 - Python: $(python3 --version 2>&1), cryptography $(python3 -c 'import cryptography; print(cryptography.__version__)')
 - Job: $N tokens of 41 characters, 2048-bit key (vectors/keys/demo-rsa-2048.pub.pem), OAEP-SHA-256,
   NDJSON out without request headers, \`--timestamp $TIMESTAMP\`; best of $REPEATS interleaved repetitions.
-- Single operation: \`xsig batch --benchmark-single 5\` (hidden flag): \`XSignatureSigner.sign(_:random:)\` on
-  one thread for 5 s, the same call the batch workers make, measured in the same run.
+- Single operation: \`xsig bench --bits 2048 --padding oaep-sha256 --backend gmp --operation sign-payload\`
+  (\`XSignatureSigner.sign(_:random:)\` on one thread, the same call the batch workers make), median of
+  5 samples, wall clock and per CPU-second, measured in the same run.
 - Peak RSS: GNU time's maximum resident set size.
 
 $REPORT

@@ -337,19 +337,3 @@ public final class BatchSigner: Sendable {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
-
-/// A Swift sequence of records as a ``BatchRecordSource`` (line numbers are the 1-based
-/// positions unless the records carry their own).
-public final class SequenceRecordSource<Records: Sequence>: BatchRecordSource where Records.Element == BatchRecord {
-    private var iterator: Records.Iterator
-    private var position = 0
-
-    public init(_ records: Records) { iterator = records.makeIterator() }
-
-    public func nextRecord() throws -> Result<BatchRecord, BatchRecordError>? {
-        guard var record = iterator.next() else { return nil }
-        position += 1
-        if record.line == 0 { record.line = position }
-        return .success(record)
-    }
-}

@@ -178,7 +178,9 @@ struct RSAPKCS1PrivateKey: DERImplicitlyTaggable {
         }
     }
 
-    private init(version: Int, members: [ArraySlice<UInt8>]) {
+    /// From the eight INTEGER members in RFC 8017 order; version 0 is two primes.
+    init(version: Int = 0, members: [ArraySlice<UInt8>]) {
+        precondition(members.count == 8)
         self.version = version
         (modulus, publicExponent, privateExponent) = (members[0], members[1], members[2])
         (prime1, prime2, exponent1, exponent2, coefficient) = (members[3], members[4], members[5], members[6], members[7])

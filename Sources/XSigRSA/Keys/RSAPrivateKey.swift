@@ -143,13 +143,3 @@ extension RSAPrivateKey: CustomStringConvertible, CustomReflectable {
     /// Keeps dump() and debuggers' summaries away from the secret members.
     public var customMirror: Mirror { Mirror(self, children: ["publicKey": publicKey]) }
 }
-
-extension RSAPKCS1PrivateKey {
-    /// Version 0 (two primes) from the eight INTEGER members in RFC 8017 order.
-    init(members: [ArraySlice<UInt8>]) {
-        precondition(members.count == 8)
-        version = 0
-        (modulus, publicExponent, privateExponent) = (members[0], members[1], members[2])
-        (prime1, prime2, exponent1, exponent2, coefficient) = (members[3], members[4], members[5], members[6], members[7])
-    }
-}

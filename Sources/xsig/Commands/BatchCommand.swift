@@ -108,14 +108,6 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup(title: "Request fields (defaults; input columns of the same name override them)")
     var headerOptions: HeaderOptions
 
-    @Option(name: .long, help: .hidden)
-    var benchmarkSingle: Double?
-
-    /// Hidden: one machine-readable line on stderr with the signing threads' CPU time, for
-    /// benchmarks/batch/run.sh.
-    @Flag(name: .long, help: .hidden)
-    var benchmarkReport = false
-
     enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
 
     func validate() throws {
@@ -129,10 +121,6 @@ struct BatchCommand: ParsableCommand {
         let padding = try parsePadding(self.padding)
         let headers = try headerOptions.fields()
         let key = try keyOptions.load().key
-        if let seconds = benchmarkSingle {
-            try benchmarkSingleOperation(key: key, padding: padding, seconds: seconds)
-            return
-        }
         let base = try (timestamp == "now" ? Timestamp.now() : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
         let seedBytes = try seed.map(Self.seedBytes)
         let shard: BatchShard?
@@ -202,9 +190,6 @@ struct BatchCommand: ParsableCommand {
         }
         try outputFile?.commit()
         try errorsFile?.commit()
-        if benchmarkReport {
-            printNote("benchmark: records_out=\(summary.recordsOut) seconds=\(summary.seconds) worker_cpu_seconds=\(summary.workerCPUSeconds) threads=\(configuration.threads)")
-        }
         if !quiet {
             let threadsUsed = configuration.threads
             var line = "batch: \(counts)"
@@ -220,34 +205,6 @@ struct BatchCommand: ParsableCommand {
         let options = try SeedOptions.parse(["--seed", hex])
         guard case let .deterministic(seed, _) = try options.randomness() else { return [] }
         return seed
-    }
-
-    /// Hidden: the single-thread rate of the signing core on one realistic payload, for
-    /// benchmarks/batch/run.sh to divide batch throughput by.
-    private func benchmarkSingleOperation(key: RSAPublicKey, padding: RSAEncryptionPadding, seconds: Double) throws {
-        let signer = try XSignatureSigner(key: key, padding: padding)
-        let payload = try SignaturePayload(sessionToken: "tok-000000000000-" + String(repeating: "a", count: 24), timestamp: 1_700_000_000_000)
-        var random = SecureRandom()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let cpuStart = Self.threadCPUSeconds()
-        var count = 0
-        var elapsed = 0.0
-        repeat {
-            for _ in 0..<100 { _ = try signer.sign(payload, random: &random) }
-            count += 100
-            elapsed = BatchSignerClock.seconds(clock.now - start)
-        } while elapsed < seconds
-        // Also per CPU-second of this thread: on a shared machine the wall-clock rate depends on
-        // what else runs, the CPU-time rate much less.
-        let cpu = Self.threadCPUSeconds() - cpuStart
-        emit("single_op_per_second=\(Int((Double(count) / elapsed).rounded())) single_op_per_cpu_second=\(Int((Double(count) / cpu).rounded())) operations=\(count) seconds=\(format2(elapsed)) padding=\(padding.name) bits=\(key.modulusBits)")
-    }
-
-    private static func threadCPUSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func format2(_ x: Double) -> String {

@@ -19,8 +19,8 @@ struct BenchCommand: ParsableCommand {
         --clock wall measures elapsed time instead. The default run takes about a minute.
 
         Operations: encrypt (padding + RSA on a 96-octet payload), sign-payload (payload +
-        encrypt + Base64: one X-signature header), decrypt (the server's private operation: CRT
-        with blinding on GMP) and batch (not wired yet: use benchmarks/batch/run.sh).
+        encrypt + Base64: one X-signature header) and decrypt (the server's private operation:
+        CRT with blinding on GMP). benchmarks/batch/run.sh times `xsig batch` end to end.
 
         Examples:
           xsig bench
@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Backends, comma-separated (gmp, openssl).", valueName: "backend,..."))
     var backend: String = "gmp,openssl"
 
-    @Option(name: .long, help: ArgumentHelp("Operations, comma-separated: encrypt, sign-payload, decrypt, batch.", valueName: "op,..."))
+    @Option(name: .long, help: ArgumentHelp("Operations, comma-separated: encrypt, sign-payload, decrypt.", valueName: "op,..."))
     var operation: String = "encrypt,sign-payload"
 
     @Option(name: .long, help: ArgumentHelp("Thread counts, comma-separated.", valueName: "n,..."))

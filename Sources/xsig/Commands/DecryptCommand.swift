@@ -24,7 +24,7 @@ struct DecryptCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var keyOptions: PrivateKeyOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Option(name: .long, help: ArgumentHelp("The ciphertext, hex (k bytes).", valueName: "hex"))
     var ciphertextHex: String?
@@ -32,27 +32,21 @@ struct DecryptCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The ciphertext, Base64 (k bytes; an X-signature header value).", valueName: "b64"))
     var ciphertextBase64: String?
 
-    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
-    var padding: String = "oaep-sha256"
-
     @Option(name: .long, help: ArgumentHelp("OAEP label, hex (default empty).", valueName: "hex"))
     var labelHex: String?
-
-    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
-    var backend: RSADecryptor.Backend = .gmp
 
     @Flag(name: .long, help: "On a decryption error, also say which check failed (stderr; debugging only).")
     var explain = false
 
     func run() throws {
         let ciphertext = try readCiphertext()
-        let padding = try parsePadding(self.padding)
+        let padding = try decryption.parsedPadding()
         if labelHex != nil && !padding.isOAEP {
             throw XSigError(.invalidArgument, "--label-hex applies to OAEP paddings only")
         }
         let label = try labelHex.map { try decodeHexArgument($0, flag: "--label-hex") } ?? []
-        let key = try keyOptions.load().key
-        let decryptor = try RSADecryptor(privateKey: key, backend: backend)
+        let key = try decryption.key.load().key
+        let decryptor = try RSADecryptor(privateKey: key, backend: decryption.backend)
         do {
             let message = try decryptor.decrypt(ciphertext, padding: padding, label: label)
             emit(Hex.encode(message))

@@ -41,16 +41,13 @@ struct VerifyCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var keyOptions: PrivateKeyOptions
+    @OptionGroup var decryption: DecryptionOptions
 
     @Option(name: .long, help: ArgumentHelp("The X-signature header value (Base64).", valueName: "b64"))
     var signature: String?
 
     @Option(name: .long, help: ArgumentHelp("Batch output file to verify (NDJSON or CSV), or - for stdin.", valueName: "file"))
     var input: String?
-
-    @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
-    var padding: String = "oaep-sha256"
 
     @Option(name: .long, help: ArgumentHelp("Current time in epoch milliseconds for the freshness check (default: the clock).", valueName: "ms"))
     var now: String?
@@ -61,9 +58,6 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The session token the signature must carry.", valueName: "token"))
     var sessionToken: String?
 
-    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
-    var backend: RSADecryptor.Backend = .gmp
-
     @Option(name: .long, help: ArgumentHelp("Verification threads for --input (default: all online CPUs).", valueName: "n"))
     var threads: Int?
 
@@ -72,15 +66,15 @@ struct VerifyCommand: ParsableCommand {
             throw XSigError(.invalidArgument, signature == nil ? "give --signature B64 or --input FILE" : "give --signature or --input, not both")
         }
         if let threads, threads < 1 { throw XSigError(.invalidArgument, "--threads must be at least 1") }
-        let padding = try parsePadding(self.padding)
+        let padding = try decryption.parsedPadding()
         var expectations = XSignatureVerifier.Expectations(maximumSkewSeconds: maxSkewSeconds, sessionToken: sessionToken)
         if let now {
             do { expectations.now = try Timestamp.parse(now) } catch let error as XSigError { throw error.prefixed("--now") }
         } else if maxSkewSeconds != nil {
             expectations.now = Timestamp.now()
         }
-        let key = try keyOptions.load().key
-        let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: backend)
+        let key = try decryption.key.load().key
+        let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: decryption.backend)
         if let signature {
             let result = verifier.verify(signature: signature.filter { !$0.isWhitespace }, expecting: expectations)
             emit(result.json)
