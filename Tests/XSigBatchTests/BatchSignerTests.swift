@@ -192,7 +192,7 @@ final class BatchSignerTests: XCTestCase {
 
     func testAFatalInputErrorComesAfterTheRecordsBeforeIt() throws {
         // A CSV record over the size cap cannot be resynchronised: the input stops there.
-        let huge = "\"" + String(repeating: "x", count: CSVReader.maximumRecordBytes / 2) + "\n" + String(repeating: "y", count: CSVReader.maximumRecordBytes / 2 + 10)
+        let huge = "\"" + String(repeating: "x", count: CSVRowReader.maximumRecordBytes / 2) + "\n" + String(repeating: "y", count: CSVRowReader.maximumRecordBytes / 2 + 10)
         let input = "session_token\n" + (0..<300).map { "t\($0)\n" }.joined() + huge + "\nlater\n"
         var bytes: [UInt8] = []
         let batch = try BatchSigner(key: BatchFixtures.key1024, padding: .pkcs1v15, configuration: BatchConfiguration(timestamps: .fixed(base: 1), threads: 2))

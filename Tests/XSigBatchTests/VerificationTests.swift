@@ -78,28 +78,21 @@ final class VerificationTests: XCTestCase {
 
     // MARK: - CSV
 
-    func testRFC4180ParserAcrossEveryChunkBoundary() {
+    /// CSVRowReader, fed through reads of every size: CRLF inside quotes is kept as written.
+    func testCSVRowReaderAcrossEveryReadSize() throws {
         let text = "a,b,c\r\n\"x, \"\"quoted\"\"\",\"line\r\nbreak\",plain\n\n\"\",,last\r\n\"unterminated"
-        let expected: [([String], Bool)] = [
-            (["a", "b", "c"], false),
-            (["x, \"quoted\"", "line\r\nbreak", "plain"], false),
-            (["", "", "last"], false),
-            (["unterminated"], true),
-        ]
+        let expected: [[String]?] = [["a", "b", "c"], ["x, \"quoted\"", "line\r\nbreak", "plain"], ["", "", "last"], nil]
         let bytes = Array(text.utf8)
-        for split in 0...bytes.count {
-            var parser = RFC4180Parser()
-            var rows: [RFC4180Parser.Row] = []
-            bytes[..<split].withUnsafeBytes { parser.feed($0, into: &rows) }
-            bytes[split...].withUnsafeBytes { parser.feed($0, into: &rows) }
-            parser.finish(into: &rows)
-            XCTAssertEqual(rows.map(\.fields), expected.map(\.0), "split at \(split)")
-            XCTAssertEqual(rows.map(\.isMalformed), expected.map(\.1), "split at \(split)")
+        for size in 1...bytes.count {
+            let lines = LineReader(source: MemoryByteSource(bytes, readSize: size))
+            var rows: [[String]?] = []
+            while let row = try CSVRowReader.next(lines, overlong: .skip) { rows.append(try? row.get().fields) }
+            XCTAssertEqual(rows, expected, "reads of \(size)")
         }
-        var parser = RFC4180Parser()
-        var rows: [RFC4180Parser.Row] = []
-        Array("a\"b,c\n\"d\"e,f\n".utf8).withUnsafeBytes { parser.feed($0, into: &rows) }
-        XCTAssertEqual(rows.map(\.isMalformed), [true, true])
+        let lines = LineReader(source: MemoryByteSource("a\"b,c\n\"d\"e,f\n"))
+        var failures = 0
+        while let row = try CSVRowReader.next(lines, overlong: .skip) { if case .failure = row { failures += 1 } }
+        XCTAssertEqual(failures, 2)
     }
 
     // MARK: - Batch records
@@ -160,16 +153,9 @@ final class VerificationTests: XCTestCase {
     }
 
     private func read(_ text: String, chunk: Int) throws -> (format: VerifiableRecordReader.Format?, records: [VerifiableRecord]) {
-        var reader = VerifiableRecordReader()
+        let reader = VerifiableRecordReader(source: MemoryByteSource(Array(text.utf8), readSize: chunk))
         var records: [VerifiableRecord] = []
-        let bytes = Array(text.utf8)
-        var start = 0
-        while start < bytes.count {
-            let end = min(bytes.count, start + chunk)
-            records += try bytes[start..<end].withUnsafeBytes { try reader.feed($0) }
-            start = end
-        }
-        records += try reader.finish()
+        while let record = try reader.next() { records.append(record) }
         return (reader.format, records)
     }
 }

@@ -7,15 +7,10 @@ import XCTest
 /// Now a line or row over 1 MiB is one malformed record whose octets are dropped as they arrive.
 final class VerifyInputRegressionTests: XCTestCase {
     func read(_ bytes: [UInt8], chunk: Int) throws -> [VerifiableRecord] {
-        var reader = VerifiableRecordReader()
+        let reader = VerifiableRecordReader(source: MemoryByteSource(bytes, readSize: chunk))
         var records: [VerifiableRecord] = []
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            records += try bytes[offset..<end].withUnsafeBytes { try reader.feed($0) }
-            offset = end
-        }
-        return records + (try reader.finish())
+        while let record = try reader.next() { records.append(record) }
+        return records
     }
 
     let good = #"{"index":7,"session_token":"tok","timestamp":"1","nonce":"1","signature":"QQ=="}"#
@@ -38,7 +33,7 @@ final class VerifyInputRegressionTests: XCTestCase {
     }
 
     func testOverlongCSVRowIsOneMalformedRecordAndReadingGoesOn() throws {
-        let long = "x,\"" + String(repeating: "A", count: RFC4180Parser.maximumRowBytes) + "\""
+        let long = "x,\"" + String(repeating: "A", count: VerifiableRecordReader.maximumRecordBytes) + "\""
         let input = Array(("session_token,signature\n" + "tok,QQ==\n" + long + "\n" + "tok,QQ==\n").utf8)
         for chunk in [1 << 16, 777] {
             let records = try read(input, chunk: chunk)
@@ -67,8 +62,14 @@ final class VerifyInputRegressionTests: XCTestCase {
             }
         }
         XCTAssertEqual(try read(Array(("\n\n  \n" + good + "\n").utf8), chunk: 4096).map(\.line), [4])
-        // The fuzzer's input, reduced: octets 0xEF before the first line break.
+        // The fuzzer's input, reduced: octets 0xEF before the first line break. Since verify
+        // reads through batch's line and CSV readers, that line is a CSV header that is not
+        // UTF-8, refused with its line number, however the input is cut.
         let fuzzed = [UInt8](repeating: 0xEF, count: 11) + [0x0A] + Array((good + "\n").utf8)
-        XCTAssertEqual(try read(fuzzed, chunk: fuzzed.count), try read(fuzzed, chunk: 1))
+        func outcome(_ chunk: Int) -> String {
+            do { return "\(try read(fuzzed, chunk: chunk))" } catch { return "error: \(error)" }
+        }
+        XCTAssertEqual(outcome(fuzzed.count), outcome(1))
+        XCTAssertTrue(outcome(1).contains("line 1"), outcome(1))
     }
 }

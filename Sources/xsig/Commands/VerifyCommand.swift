@@ -85,19 +85,16 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    /// Streams the file through the reader in chunks, verifying a slice of records at a time.
+    /// Streams the file through the reader, verifying a slice of records at a time.
     private func verifyFile(_ path: String, verifier: ParallelRecordVerifier) throws {
         let name = path == "-" ? "--input (stdin)" : "--input \(path)"
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
         defer { if path != "-" { close(fd) } }
-        var reader = VerifiableRecordReader()
-        var pending: [VerifiableRecord] = []
+        let reader = VerifiableRecordReader(source: FileDescriptorByteSource(descriptor: fd, name: name))
         var counts = (records: 0, invalid: 0)
         let slice = 64 * verifier.jobs
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        func process(_ records: ArraySlice<VerifiableRecord>) {
-            let batch = Array(records)
+        func process(_ batch: [VerifiableRecord]) {
             var lines = ""
             for (record, result) in zip(batch, verifier.verify(batch)) where !result.isValid {
                 var json = JSONObjectWriter()
@@ -111,21 +108,21 @@ struct VerifyCommand: ParsableCommand {
             counts.records += batch.count
             if !lines.isEmpty { emit(lines) }
         }
+        var pending: [VerifiableRecord] = []
+        pending.reserveCapacity(slice)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
-            if n == 0 { break }
-            do {
-                pending += try buffer.withUnsafeBytes { try reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            } catch let error as XSigError { throw error.prefixed(name) }
-            while pending.count >= slice {
-                process(pending.prefix(slice))
-                pending.removeFirst(slice)
+            let record: VerifiableRecord?
+            do { record = try reader.next() } catch let error as XSigError {
+                throw error.message.hasPrefix(name) ? error : error.prefixed(name)
+            }
+            guard let record else { break }
+            pending.append(record)
+            if pending.count == slice {
+                process(pending)
+                pending.removeAll(keepingCapacity: true)
             }
         }
-        do { pending += try reader.finish() } catch let error as XSigError { throw error.prefixed(name) }
-        process(pending[...])
+        process(pending)
         guard counts.records > 0 else { throw XSigError(.invalidInput, "\(name): no records found") }
         var summary = JSONObjectWriter()
         summary.add("records", counts.records)

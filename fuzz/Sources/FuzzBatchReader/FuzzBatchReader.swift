@@ -66,14 +66,12 @@ func checkBatch(_ body: [UInt8], format: BatchInputFormat?, maximumLine: Int) {
     }
 }
 
-func readAll(_ body: [UInt8], chunks: [Range<Int>]) -> Result<[VerifiableRecord], XSigError> {
-    var reader = VerifiableRecordReader()
+/// The verify reader over reads of at most `readSize` octets.
+func readAll(_ body: [UInt8], readSize: Int) -> Result<[VerifiableRecord], XSigError> {
+    let reader = VerifiableRecordReader(source: MemoryByteSource(body, readSize: readSize))
     var records: [VerifiableRecord] = []
     do {
-        for range in chunks {
-            records += try body[range].withUnsafeBytes { try reader.feed($0) }
-        }
-        records += try reader.finish()
+        while let record = try reader.next() { records.append(record) }
     } catch let error as XSigError {
         return .failure(error)
     } catch {
@@ -83,10 +81,10 @@ func readAll(_ body: [UInt8], chunks: [Range<Int>]) -> Result<[VerifiableRecord]
 }
 
 func checkVerify(_ body: [UInt8], split: Int) {
-    let whole = readAll(body, chunks: [0..<body.count])
-    let cut = body.isEmpty ? 0 : split % (body.count + 1)
-    let two = readAll(body, chunks: [0..<cut, cut..<body.count])
-    let bytewise = body.count <= 512 ? readAll(body, chunks: body.indices.map { $0..<($0 + 1) }) : whole
+    let whole = readAll(body, readSize: max(1, body.count))
+    let cut = body.isEmpty ? 1 : max(1, split % (body.count + 1))
+    let two = readAll(body, readSize: cut)
+    let bytewise = body.count <= 512 ? readAll(body, readSize: 1) : whole
     switch (whole, two, bytewise) {
     case let (.success(a), .success(b), .success(c)):
         require(a == b, "verify records depend on the chunk split at \(cut)")

@@ -79,7 +79,7 @@ public final class BatchInputReader: BatchRecordSource {
     /// The format in use; settled by the first read when auto-detecting.
     public private(set) var format: BatchInputFormat?
     private let lines: LineReader
-    private var csv: CSVReader?
+    private var csv: BatchCSVReader?
     private var detected = false
     /// Line numbers of blank lines read while detecting a text input, still to be reported.
     private var pendingBlankLines: [Int] = []
@@ -121,7 +121,7 @@ public final class BatchInputReader: BatchRecordSource {
             while let line = try lines.next() {
                 if line.overlong { return .failure(Self.error(line.number, "line is over \(lines.maximumLineBytes) bytes")) }
                 if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                return NDJSONRecordParser.parse(line.bytes).mapError { Self.error(line.number, $0.message) }.map {
+                return BatchNDJSONRecord.parse(line.bytes).mapError { Self.error(line.number, $0.message) }.map {
                     var record = $0
                     record.line = line.number
                     return record
@@ -161,9 +161,9 @@ public final class BatchInputReader: BatchRecordSource {
         pendingBlankLines = skipped > 0 ? Array(1...skipped) : []
     }
 
-    private func csvReader() throws -> CSVReader {
+    private func csvReader() throws -> BatchCSVReader {
         if let csv { return csv }
-        let reader = try CSVReader(lines: lines)
+        let reader = try BatchCSVReader(lines: lines)
         csv = reader
         return reader
     }

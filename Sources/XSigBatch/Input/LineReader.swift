@@ -5,55 +5,6 @@ import Darwin
 #endif
 import XSignature
 
-/// Where batch input bytes come from: a file descriptor (file, pipe, stdin) or memory.
-public protocol BatchByteSource {
-    /// Reads up to `buffer.count` bytes; 0 means end of input.
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
-}
-
-/// Reads a file descriptor with read(2), retrying on EINTR. Does not close it.
-public struct FileDescriptorByteSource: BatchByteSource {
-    public let descriptor: Int32
-    /// How the input is named in messages (`--input tokens.txt`).
-    public let name: String
-
-    public init(descriptor: Int32, name: String) {
-        self.descriptor = descriptor
-        self.name = name
-    }
-
-    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            #if canImport(Glibc)
-            let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            #else
-            let n = Darwin.read(descriptor, buffer.baseAddress, buffer.count)
-            #endif
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw XSigError(.io, "\(name): read failed (errno \(errno))")
-        }
-    }
-}
-
-/// Bytes already in memory (tests, library callers with a String of tokens).
-public struct MemoryByteSource: BatchByteSource {
-    private let bytes: [UInt8]
-    private var offset = 0
-
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public init(_ text: String) { self.bytes = Array(text.utf8) }
-
-    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(buffer.count, bytes.count - offset)
-        if n > 0 {
-            bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + n)])) }
-            offset += n
-        }
-        return n
-    }
-}
-
 /// Splits a byte stream into lines with bounded memory: one buffer that grows to the longest
 /// line, capped at ``maximumLineBytes``. Lines end at LF; a CR before the LF is dropped (CRLF
 /// files); a UTF-8 byte-order mark at the very start is dropped. Nothing after the last LF is
@@ -67,6 +18,9 @@ public final class LineReader {
         public let number: Int
         /// The line was longer than the cap; its bytes were discarded.
         public let overlong: Bool
+        /// The terminator was CRLF (the CR is not in ``bytes``): a quoted CSV field that runs
+        /// over the line break keeps the break as written.
+        public let endsWithCarriageReturn: Bool
     }
 
     /// A line longer than this is reported as overlong instead of being held in memory.
@@ -169,8 +123,10 @@ public final class LineReader {
         last = (range, overlong, consumed)
         lineNumber += 1
         bytesConsumed += UInt64(consumed)
+        // Consumed octets past the line's own are its terminator: LF (1) or CRLF (2).
+        let crlf = !overlong && consumed - range.count == 2
         return Line(bytes: UnsafeRawBufferPointer(start: storage + range.lowerBound, count: range.count),
-                    number: lineNumber, overlong: overlong)
+                    number: lineNumber, overlong: overlong, endsWithCarriageReturn: crlf)
     }
 
     private func findNewline(from offset: Int) -> Int? {
