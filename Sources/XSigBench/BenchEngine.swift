@@ -174,8 +174,8 @@ public struct BenchRunner {
     }
 
     public func run(progress: BenchProgress? = nil, keyNote: ((Int) -> Void)? = nil) throws -> BenchReport {
-        let started = BenchClock.wallSeconds()
-        let clockStart = BenchClock.now()
+        let started = Clocks.wallSeconds()
+        let clockStart = Clocks.monotonicSeconds()
         let config = configuration
         var keys: [Int: BenchKey] = [:]
         for bits in config.bits {
@@ -207,7 +207,7 @@ public struct BenchRunner {
                         var counted = [Int](repeating: 0, count: workloads.count)
                         for _ in 0..<config.samples {
                             for (i, workload) in workloads.enumerated() {
-                                let elapsed = BenchClock.now() - clockStart
+                                let elapsed = Clocks.monotonicSeconds() - clockStart
                                 let perSample = done > 0 ? elapsed / Double(done) : sampleSeconds
                                 progress?(done, total, "\(label) \(config.backends[i].rawValue)", perSample * Double(total - done))
                                 let (count, rate) = try BenchRunner.measure(threads: threads, seconds: sampleSeconds,
@@ -234,7 +234,7 @@ public struct BenchRunner {
         }
         progress?(total, total, "done", 0)
         return BenchReport(configuration: config, machine: .current(), cases: results, startedAt: started,
-                           elapsedSeconds: BenchClock.now() - clockStart)
+                           elapsedSeconds: Clocks.monotonicSeconds() - clockStart)
     }
 
     /// Runs `threads` copies of the workload for about `seconds` of wall-clock time; returns the
@@ -262,16 +262,16 @@ public struct BenchRunner {
     struct LoopResult { var count = 0, wall = 0.0, cpu = 0.0 }
 
     private static func loop(_ step: BenchStep, seconds: Double) throws -> LoopResult {
-        let start = BenchClock.now()
-        let cpuStart = BenchClock.threadCPU()
+        let start = Clocks.monotonicSeconds()
+        let cpuStart = Clocks.threadCPUSeconds()
         var count = 0
         var now = start
         repeat {
             try step()
             count += 1
-            now = BenchClock.now()
+            now = Clocks.monotonicSeconds()
         } while now - start < seconds
-        let cpu = max(1e-9, BenchClock.threadCPU() - cpuStart)
+        let cpu = max(1e-9, Clocks.threadCPUSeconds() - cpuStart)
         return LoopResult(count: count, wall: now - start, cpu: cpu)
     }
 }
@@ -307,28 +307,6 @@ final class BenchFailureBox: @unchecked Sendable {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         return stored
-    }
-}
-
-/// Monotonic and wall clocks.
-public enum BenchClock {
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
-    /// CPU time of the calling thread.
-    public static func threadCPU() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
-    public static func wallSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
 

@@ -310,12 +310,12 @@ public final class BatchSigner: Sendable {
                 report.recordsOut = summary.recordsOut
                 report.errors = summary.errors
                 report.bytesRead = result.bytesRead
-                report.seconds = Self.seconds(clock.now - start)
+                report.seconds = Clocks.seconds(clock.now - start)
                 progress(report)
             }
             return summary.stoppedBy == nil
         })
-        summary.seconds = Self.seconds(clock.now - start)
+        summary.seconds = Clocks.seconds(clock.now - start)
         summary.workerCPUSeconds = pipeline.workerCPUSeconds
         return summary
     }
@@ -333,7 +333,4 @@ public final class BatchSigner: Sendable {
         }
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

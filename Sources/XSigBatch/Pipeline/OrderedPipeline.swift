@@ -110,7 +110,7 @@ final class OrderedPipeline<Input, Output>: @unchecked Sendable {
             monitor.lock()
             while queueHead == queue.count && !producerFinished && !stopped { monitor.wait(Self.workerCondition) }
             if stopped || queueHead == queue.count {
-                workerCPUSeconds += Self.threadCPUSeconds()
+                workerCPUSeconds += Clocks.threadCPUSeconds()
                 monitor.unlock()
                 return
             }
@@ -127,13 +127,6 @@ final class OrderedPipeline<Input, Output>: @unchecked Sendable {
             if sequence == consumed { monitor.signal(Self.consumerCondition) }
             monitor.unlock()
         }
-    }
-
-    /// CPU time of the calling thread so far (CLOCK_THREAD_CPUTIME_ID).
-    static func threadCPUSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private func consumerLoop(_ consume: (Output) throws -> Bool) throws {

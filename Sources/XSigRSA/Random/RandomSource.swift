@@ -54,6 +54,13 @@ extension RandomSource {
 /// so parent and child never share padding. One `RAND_bytes` call per block instead of per
 /// encryption removes most of the generator's per-call cost from a PKCS#1 v1.5 encryption.
 public struct SecureRandom: RandomSource, Sendable {
+    /// Never read. An empty struct has size zero, and Swift passes every `inout` zero-sized value
+    /// at one shared sentinel address: ThreadSanitizer then reported two threads' independent
+    /// `SecureRandom` instances as one "Swift access race" (RSADecryptor.decrypt, GMPPrivateBackend
+    /// .rawDecrypt) and crashed on that address in its shadow memory. One stored octet gives each
+    /// instance its own address; the generator's state is per thread (ThreadRandomPool) anyway.
+    private var instanceAddress: UInt8 = 0
+
     public init() {}
 
     public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {

@@ -52,26 +52,40 @@ public struct JSONObjectWriter {
         text += ":"
     }
 
-    /// RFC 8259 string escaping.
-    public static func appendQuoted(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    /// RFC 8259 string escaping, the one escaper of every JSON xsig writes: `\"`, `\\`, `\n`,
+    /// `\r`, `\t`, other controls as `\u00xx`, everything else (UTF-8 included) verbatim.
+    /// Works on octets, with unescaped runs copied whole: the batch writer calls it per field.
+    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        out.append(UInt8(ascii: "\""))
+        value.withUTF8 { bytes in
+            var run = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+                run = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
                 }
             }
+            if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count])) }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// ``appendQuoted(_:to:)`` onto text.
+    public static func appendQuoted(_ value: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        appendQuoted(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     public static func quoted(_ value: String) -> String {

@@ -221,12 +221,6 @@ struct BatchCommand: ParsableCommand {
     }
 }
 
-enum BatchSignerClock {
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-}
-
 extension BatchOutputFormat: ExpressibleByArgument {}
 extension BatchErrorPolicy: ExpressibleByArgument {}
 

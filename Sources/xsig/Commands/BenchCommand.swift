@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import XSigBatch
 import XSigBench
 import XSignature
 
@@ -126,9 +127,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func writeText(_ text: String, to path: String, what: String) throws {
-        guard let file = fopen(path, "w") else { throw XSigError(.io, "\(what): cannot create \(path)") }
-        defer { fclose(file) }
-        let bytes = Array(text.utf8)
-        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw XSigError(.io, "\(what): cannot write \(path)") }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw XSigError(.io, "\(what): cannot create \(path)") }
+        defer { close(fd) }
+        do {
+            try Array(text.utf8).withUnsafeBytes { try writeFully($0, to: fd, name: path) }
+        } catch {
+            throw XSigError(.io, "\(what): cannot write \(path)")
+        }
     }
 }

@@ -94,8 +94,7 @@ struct DemoCommand: ParsableCommand {
         repeat {
             for _ in 0..<50 { try body() }
             count += 50
-            let d = clock.now - start
-            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            elapsed = Clocks.seconds(clock.now - start)
         } while elapsed < seconds
         return Double(count) / elapsed
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import XSigBatch
 import XSignature
 
 struct KeygenCommand: ParsableCommand {
@@ -113,11 +114,8 @@ struct KeygenCommand: ParsableCommand {
         var ok = fchmod(fd, mode) == 0
         var bytes = Array(text.utf8)
         defer { for i in bytes.indices { bytes[i] = 0 } }
-        var offset = 0
-        while ok && offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { ok = false } else { offset += n }
+        if ok {
+            do { try bytes.withUnsafeBytes { try writeFully($0, to: fd, name: temporary) } } catch { ok = false }
         }
         ok = ok && fsync(fd) == 0
         let failure = ok ? "" : errnoText()

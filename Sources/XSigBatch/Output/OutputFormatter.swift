@@ -57,20 +57,20 @@ public struct BatchOutputFormatter: Sendable {
             appendRaw("{\"index\":", to: &out)
             Self.appendDecimal(record.index, to: &out)
             appendRaw(",\"session_token\":", to: &out)
-            Self.appendJSONString(record.sessionToken, to: &out)
+            JSONObjectWriter.appendQuoted(record.sessionToken, to: &out)
             appendRaw(",\"timestamp\":\"", to: &out)
             Self.appendDecimal(record.timestamp, to: &out)
             appendRaw("\",\"nonce\":", to: &out)
-            Self.appendJSONString(record.nonce, to: &out)
+            JSONObjectWriter.appendQuoted(record.nonce, to: &out)
             appendRaw(",\"signature\":", to: &out)
-            Self.appendJSONString(record.signature, to: &out)
+            JSONObjectWriter.appendQuoted(record.signature, to: &out)
             if let request = record.request {
                 appendRaw(",\"headers\":{", to: &out)
                 for (i, header) in request.headers.enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
-                    Self.appendJSONString(header.name, to: &out)
+                    JSONObjectWriter.appendQuoted(header.name, to: &out)
                     out.append(UInt8(ascii: ":"))
-                    Self.appendJSONString(header.value, to: &out)
+                    JSONObjectWriter.appendQuoted(header.value, to: &out)
                 }
                 out.append(UInt8(ascii: "}"))
             }
@@ -141,34 +141,6 @@ public struct BatchOutputFormatter: Sendable {
     private func appendRaw(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { out.append(contentsOf: $0) }
-    }
-
-    /// RFC 8259 string escaping exactly as ``JSONObjectWriter/appendQuoted(_:to:)`` does it:
-    /// `\"`, `\\`, `\n`, `\r`, `\t`, other controls as `\u00xx`, everything else verbatim.
-    static func appendJSONString(_ value: String, to out: inout [UInt8]) {
-        var value = value
-        out.append(UInt8(ascii: "\""))
-        value.withUTF8 { bytes in
-            var run = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
-                run = i + 1
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
-                }
-            }
-            if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count])) }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     private func appendLine(_ line: String, terminator: [UInt8], to out: inout [UInt8]) {
