@@ -1,4 +1,3 @@
-import Synchronization
 import XSigBigInt
 
 /// RSA base blinding factors (Kocher 1996; OpenSSL's BN_BLINDING): pairs A = r^e mod n and
@@ -22,7 +21,7 @@ final class BlindingPool: @unchecked Sendable {
 
     let modulus: GMPInteger
     let publicExponent: GMPInteger
-    private let spare = Mutex<[Pair]>([])
+    private let spare = LockedValue<[Pair]>([])
 
     init(modulus: GMPInteger, publicExponent: GMPInteger) {
         self.modulus = modulus

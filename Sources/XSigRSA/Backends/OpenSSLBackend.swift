@@ -1,5 +1,4 @@
 import COpenSSL
-import Synchronization
 
 /// RSAEP and whole RSAES on OpenSSL libcrypto (EVP_PKEY_encrypt): the reference the GMP
 /// backend is cross-checked against and the baseline it is benchmarked against.
@@ -10,7 +9,7 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
     let key: OpenSSLKey
     let modulusOctets: Int
     private let modulus: [UInt8]
-    private let pool = Mutex<[PoolKey: [PooledContext]]>([:])
+    private let pool = LockedValue<[PoolKey: [PooledContext]]>([:])
 
     init(key: RSAPublicKey) throws {
         self.key = try OpenSSLKey(publicKey: key)

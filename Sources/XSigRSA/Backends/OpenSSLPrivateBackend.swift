@@ -1,5 +1,4 @@
 import COpenSSL
-import Synchronization
 
 /// RSADP and whole RSAES decryption on OpenSSL libcrypto (EVP_PKEY_decrypt), with OpenSSL's own
 /// blinding, CRT and padding checks: the oracle the GMP backend is cross-checked against and the
@@ -12,7 +11,7 @@ import Synchronization
 final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
     let key: OpenSSLKey
     let modulusOctets: Int
-    private let pool = Mutex<[String: [PooledPrivateContext]]>([:])
+    private let pool = LockedValue<[String: [PooledPrivateContext]]>([:])
 
     /// OpenSSL 3.2.0, the first release with OSSL_ASYM_CIPHER_PARAM_IMPLICIT_REJECTION.
     static let implicitRejectionVersion: UInt = 0x3020_0000
