@@ -129,11 +129,14 @@ public struct GMPInteger: @unchecked Sendable {
     public var bigEndianBytes: [UInt8] { bigEndianBytes(count: byteCount) ?? [] }
 
     /// Lowercase hexadecimal, no prefix.
-    public var hexString: String {
+    public var hexString: String { digits(base: 16) }
+
+    /// The value's digits in `base` (mpz_get_str), with a leading '-' when negative.
+    func digits(base: Int32) -> String {
         withUnsafeMPZ { z in
-            let size = Int(__gmpz_sizeinbase(z, 16)) + 2
+            let size = Int(__gmpz_sizeinbase(z, base)) + 2
             var buffer = [CChar](repeating: 0, count: size)
-            __gmpz_get_str(&buffer, 16, z)
+            __gmpz_get_str(&buffer, base, z)
             return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
@@ -202,14 +205,7 @@ extension GMPInteger: Comparable, Hashable, CustomStringConvertible {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(bigEndianBytes) }
 
-    public var description: String {
-        withUnsafeMPZ { z in
-            let size = Int(__gmpz_sizeinbase(z, 10)) + 2
-            var buffer = [CChar](repeating: 0, count: size)
-            __gmpz_get_str(&buffer, 10, z)
-            return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-    }
+    public var description: String { digits(base: 10) }
 }
 
 extension UInt8 {

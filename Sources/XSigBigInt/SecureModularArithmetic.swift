@@ -35,6 +35,13 @@ extension GMPInteger {
     /// self * other mod m with `mpn_sec_mul` and `mpn_sec_div_r`. Both operands must fit in
     /// m's limb count (in RSA they are residues mod m); m must be positive.
     public func secureProduct(_ other: GMPInteger, modulo m: GMPInteger) -> GMPInteger {
+        withSecureProduct(other, modulo: m) { product, n in GMPInteger.fromLimbs(product, count: n) }
+    }
+
+    /// Runs `body` on the n limbs of self * other mod m (mpn_sec_mul, then mpn_sec_div_r), n = m's
+    /// limb count; the scratch is wiped afterwards.
+    private func withSecureProduct<R>(_ other: GMPInteger, modulo m: GMPInteger,
+                                      _ body: (UnsafeMutablePointer<mp_limb_t>, Int) -> R) -> R {
         let n = m.usedLimbs
         precondition(n > 0, "modulus must be positive")
         let scratch = max(Int(__gmpn_sec_mul_itch(n, n)), Int(__gmpn_sec_div_r_itch(2 * n, n)))
@@ -44,9 +51,8 @@ extension GMPInteger {
             other.copyLimbs(into: b, width: n)
             __gmpn_sec_mul(product, a, n, b, n, tp)
             m.withUnsafeMPZ { mz in __gmpn_sec_div_r(product, 2 * n, xsig_mpz_limbs_read(mz), n, tp) }
-            let result = GMPInteger.fromLimbs(product, count: n)
-            buffer.update(repeating: 0)
-            return result
+            defer { buffer.update(repeating: 0) }
+            return body(product, n)
         }
     }
 
@@ -55,26 +61,18 @@ extension GMPInteger {
     /// sizes only, not on how many leading zero octets the result has (the leak Manger's attack
     /// on OAEP feeds on). Returns false, writing zeros, when m does not fit in `output.count` octets.
     public func secureProduct(_ other: GMPInteger, modulo m: GMPInteger, bigEndianInto output: UnsafeMutableRawBufferPointer) -> Bool {
-        let n = m.usedLimbs
-        precondition(n > 0, "modulus must be positive")
+        precondition(m.usedLimbs > 0, "modulus must be positive")
         guard m.byteCount <= output.count else {
             output.initializeMemory(as: UInt8.self, repeating: 0)
             return false
         }
-        let scratch = max(Int(__gmpn_sec_mul_itch(n, n)), Int(__gmpn_sec_div_r_itch(2 * n, n)))
-        return withUnsafeTemporaryAllocation(of: mp_limb_t.self, capacity: 4 * n + scratch) { buffer in
-            let a = buffer.baseAddress!, b = a + n, product = a + 2 * n, tp = a + 4 * n
-            copyLimbs(into: a, width: n)
-            other.copyLimbs(into: b, width: n)
-            __gmpn_sec_mul(product, a, n, b, n, tp)
-            m.withUnsafeMPZ { mz in __gmpn_sec_div_r(product, 2 * n, xsig_mpz_limbs_read(mz), n, tp) }
+        return withSecureProduct(other, modulo: m) { product, n in
             // Octet j from the right is bits 8j..8j+7 of the n-limb remainder (zero past its end).
             let limbOctets = MemoryLayout<mp_limb_t>.size
             for j in 0..<output.count {
                 let limb = j / limbOctets < n ? product[j / limbOctets] : 0
                 output[output.count - 1 - j] = UInt8(truncatingIfNeeded: limb >> (8 * (j % limbOctets)))
             }
-            buffer.update(repeating: 0)
             return true
         }
     }

@@ -9,18 +9,12 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
     let key: OpenSSLKey
     let modulusOctets: Int
     private let modulus: [UInt8]
-    private let pool = LockedValue<[PoolKey: [PooledContext]]>([:])
+    private let pool = OpenSSLContextPool<PoolKey>()
 
     init(key: RSAPublicKey) throws {
         self.key = try OpenSSLKey(publicKey: key)
         self.modulusOctets = key.modulusOctets
         self.modulus = key.modulus
-    }
-
-    deinit {
-        pool.withLock { contexts in
-            for list in contexts.values { for ctx in list { EVP_PKEY_CTX_free(ctx.pointer) } }
-        }
     }
 
     func rawEncrypt(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> Bool {
@@ -57,20 +51,20 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
             EVP_PKEY_CTX_free(ctx)
             throw OpenSSLKey.lastError("in EVP_PKEY_encrypt")
         }
-        let pooled = PooledContext(pointer: ctx)
-        pool.withLock { $0[poolKey, default: []].append(pooled) }
+        pool.giveBack(ctx, for: poolKey)
     }
 
     private func checkout(_ poolKey: PoolKey, padding: RSAEncryptionPadding?, label: [UInt8]) throws -> OpaquePointer {
-        if let pooled = pool.withLock({ $0[poolKey]?.popLast() }) { return pooled.pointer }
-        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
-            throw OpenSSLKey.lastError("in EVP_PKEY_CTX_new_from_pkey")
+        try pool.checkout(poolKey) {
+            guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
+                throw OpenSSLKey.lastError("in EVP_PKEY_CTX_new_from_pkey")
+            }
+            guard EVP_PKEY_encrypt_init(ctx) == 1, OpenSSLKey.configure(ctx, padding: padding, label: label) else {
+                EVP_PKEY_CTX_free(ctx)
+                throw OpenSSLKey.lastError("configuring EVP_PKEY_encrypt")
+            }
+            return ctx
         }
-        guard EVP_PKEY_encrypt_init(ctx) == 1, OpenSSLKey.configure(ctx, padding: padding, label: label) else {
-            EVP_PKEY_CTX_free(ctx)
-            throw OpenSSLKey.lastError("configuring EVP_PKEY_encrypt")
-        }
-        return ctx
     }
 }
 
@@ -78,11 +72,6 @@ final class OpenSSLBackend: RSAEncryptionBackend, @unchecked Sendable {
 private struct PoolKey: Hashable {
     let padding: RSAEncryptionPadding?
     let label: [UInt8]
-}
-
-/// An EVP_PKEY_CTX parked in the pool; only one thread uses it at a time.
-private struct PooledContext: @unchecked Sendable {
-    let pointer: OpaquePointer
 }
 
 /// What OpenSSL libcrypto is linked at run time (for benchmark reports).

@@ -11,7 +11,7 @@ import COpenSSL
 final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
     let key: OpenSSLKey
     let modulusOctets: Int
-    private let pool = LockedValue<[String: [PooledPrivateContext]]>([:])
+    private let pool = OpenSSLContextPool<String>()
 
     /// OpenSSL 3.2.0, the first release with OSSL_ASYM_CIPHER_PARAM_IMPLICIT_REJECTION.
     static let implicitRejectionVersion: UInt = 0x3020_0000
@@ -30,12 +30,6 @@ final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
         }
         key = try OpenSSLKey.fromMembers(n: m.n, e: m.e, d: m.d, p: m.p, q: m.q, dp: m.dp, dq: m.dq, qInv: m.qInv)
         modulusOctets = privateKey.modulusOctets
-    }
-
-    deinit {
-        pool.withLock { contexts in
-            for list in contexts.values { for ctx in list { EVP_PKEY_CTX_free(ctx.pointer) } }
-        }
     }
 
     func rawDecrypt<R: RandomSource>(_ input: UnsafeRawBufferPointer, random: inout R,
@@ -65,13 +59,16 @@ final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
         // A failed decryption leaves the context reusable; the error queue is cleared either way
         // so that nothing about the failure lingers for a later, unrelated OpenSSL call.
         ERR_clear_error()
-        pool.withLock { $0[poolKey, default: []].append(PooledPrivateContext(pointer: ctx)) }
+        pool.giveBack(ctx, for: poolKey)
         guard ok == 1 else { throw XSigError(.decryptionError, "decryption error") }
         return length
     }
 
     private func checkout(_ poolKey: String, padding: RSAEncryptionPadding?, label: [UInt8]) throws -> OpaquePointer {
-        if let pooled = pool.withLock({ $0[poolKey]?.popLast() }) { return pooled.pointer }
+        try pool.checkout(poolKey) { try makeContext(padding: padding, label: label) }
+    }
+
+    private func makeContext(padding: RSAEncryptionPadding?, label: [UInt8]) throws -> OpaquePointer {
         guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
             throw OpenSSLKey.lastError("in EVP_PKEY_CTX_new_from_pkey")
         }
@@ -112,9 +109,4 @@ final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
             throw XSigError(.openSSL, "this OpenSSL provider does not let xsig turn off PKCS#1 v1.5 implicit rejection; use --backend gmp")
         }
     }
-}
-
-/// An EVP_PKEY_CTX parked in the pool; only one thread uses it at a time.
-private struct PooledPrivateContext: @unchecked Sendable {
-    let pointer: OpaquePointer
 }

@@ -8,17 +8,24 @@ struct PublicKeyOptions: ParsableArguments {
         valueName: "file"))
     var key: String
 
-    @Flag(name: .long, help: "Accept a modulus under 2048 bits (1024 and up), for test vectors only.")
-    var allowWeakKey = false
+    @OptionGroup var weakKey: WeakKeyOption
 
     func load() throws -> PublicKeyDecoder.Result {
         let bytes = try InputFiles.read(key, what: "--key")
         do {
-            return try PublicKeyDecoder(policy: KeyPolicy(allowWeakKey: allowWeakKey)).decode(bytes)
+            return try PublicKeyDecoder(policy: weakKey.policy).decode(bytes)
         } catch let error as XSigError {
             throw error.prefixed("--key \(key == "-" ? "(stdin)" : key)")
         }
     }
+}
+
+/// `--allow-weak-key`, for the public and the private key alike.
+struct WeakKeyOption: ParsableArguments {
+    @Flag(name: .long, help: "Accept a modulus under 2048 bits (1024 and up), for test vectors only.")
+    var allowWeakKey = false
+
+    var policy: KeyPolicy { KeyPolicy(allowWeakKey: allowWeakKey) }
 }
 
 extension RSAEncryptor.Backend: ExpressibleByArgument {}

@@ -8,8 +8,7 @@ struct PrivateKeyOptions: ParsableArguments {
         valueName: "file"))
     var privateKey: String
 
-    @Flag(name: .long, help: "Accept a modulus under 2048 bits (1024 and up), for test vectors only.")
-    var allowWeakKey = false
+    @OptionGroup var weakKey: WeakKeyOption
 
     @Option(name: .long, help: ArgumentHelp(
         "File holding the passphrase of an encrypted PKCS#8 key (its first line; a trailing newline is dropped).",
@@ -22,7 +21,7 @@ struct PrivateKeyOptions: ParsableArguments {
         var bytes = try InputFiles.read(privateKey, what: "--private-key")
         defer { for i in bytes.indices { bytes[i] = 0 } }
         do {
-            return try PrivateKeyDecoder(policy: KeyPolicy(allowWeakKey: allowWeakKey), passphrase: passphrase).decode(bytes)
+            return try PrivateKeyDecoder(policy: weakKey.policy, passphrase: passphrase).decode(bytes)
         } catch let error as XSigError {
             throw error.prefixed("--private-key \(privateKey == "-" ? "(stdin)" : privateKey)")
         }
