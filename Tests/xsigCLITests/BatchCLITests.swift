@@ -232,7 +232,7 @@ final class BatchCLITests: XCTestCase {
                        "--shard", "stale timestamps", "authorised"] {
             XCTAssertTrue(help.contains(needle), "batch --help should mention \(needle)")
         }
-        XCTAssertFalse(help.contains("benchmark-single"), "the benchmark hook stays hidden")
+        XCTAssertFalse(help.contains("benchmark-single"), "the removed benchmark hook stays gone")
     }
 
     // MARK: Memory

@@ -10,7 +10,7 @@ import XCTest
 /// |---|---|---|
 /// | key files, server-time body (`--key`, `--private-key`, `--server-time`) | 1 MiB | `InputFiles.maximumSmallFile` |
 /// | passphrase file | 4 KiB | `PrivateKeyOptions.readPassphrase` |
-/// | batch input line (`xsig batch --input`) | 1 MiB per line; a CSV record 1 MiB | `LineReader`, `CSVReader.maximumRecordBytes` |
+/// | batch input line (`xsig batch --input`) | 1 MiB per line; a CSV record 1 MiB | `LineReader`, `CSVRowReader.maximumRecordBytes` |
 /// | verify input line/record (`xsig verify --input`) | 1 MiB | `VerifiableRecordReader.maximumRecordBytes` |
 /// | modulus | 16384 bits (8192 works) | `KeyPolicy.maximumBits` |
 /// | public exponent | 1024 bits | `KeyPolicy.maximumExponentBits` |
