@@ -49,4 +49,13 @@ final class SharedInputReaderCLITests: XCTestCase {
         XCTAssertEqual(result.verify, [3])
         XCTAssertEqual(result.verifyAll, [1, 3, 4])
     }
+
+    /// verify's own message for a directory, as before it read through the shared readers.
+    func testVerifyRefusesADirectoryByName() throws {
+        let directory = try CLIRunner.temporaryDirectory(self)
+        let r = try CLIRunner.run(["verify", "--private-key", privateKey, "--input", directory.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(r.stderr, "xsig: --input \(directory.path): Is a directory\n")
+    }
 }

@@ -91,6 +91,11 @@ struct VerifyCommand: ParsableCommand {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw XSigError(.io, "\(name): \(errnoText())") }
         defer { if path != "-" { close(fd) } }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            errno = EISDIR
+            throw XSigError(.io, "\(name): \(errnoText())")
+        }
         let reader = VerifiableRecordReader(source: FileDescriptorByteSource(descriptor: fd, name: name))
         var counts = (records: 0, invalid: 0)
         let slice = 64 * verifier.jobs
