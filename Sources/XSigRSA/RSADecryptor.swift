@@ -18,12 +18,16 @@ public struct RSADecryptor: Sendable {
     public let backend: Backend
     private let backing: any RSADecryptionBackend
 
+    /// `backend: .auto` decrypts on OpenSSL, today the faster of the two private-key engines
+    /// (both constant time); the lanes engine has no private-key kernel yet and is refused.
     public init(privateKey: RSAPrivateKey, backend: Backend = .gmp) throws {
         self.privateKey = privateKey
-        self.backend = backend
-        switch backend {
+        self.backend = backend == .auto ? .openssl : backend
+        switch self.backend {
         case .gmp: backing = try GMPPrivateBackend(key: privateKey)
-        case .openssl: backing = try OpenSSLPrivateBackend(key: privateKey)
+        case .openssl, .auto: backing = try OpenSSLPrivateBackend(key: privateKey)
+        case .lanes:
+            throw XSigError(.invalidArgument, "the lanes engine has no private-key (decryption) kernel yet; use --backend gmp, openssl or auto")
         }
     }
 

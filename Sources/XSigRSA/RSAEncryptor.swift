@@ -19,22 +19,48 @@ public enum PaddingRandomness: Sendable, Hashable {
 /// ```
 public struct RSAEncryptor: Sendable {
     public enum Backend: String, CaseIterable, Sendable {
-        /// xsig's GMP engine with xsig's encoders (the default).
+        /// xsig's GMP engine with xsig's encoders: one operation at a time.
         case gmp
         /// OpenSSL's EVP_PKEY_encrypt, its own encoders and CSPRNG for `.secure`.
         case openssl
+        /// xsig's lanes engine with xsig's encoders: eight operations per kernel call (AVX-512
+        /// IFMA where the CPU has it, else the portable kernel; see ``LanesKernel``). Pays off in
+        /// batches (``RSAEncryptor/encrypt(messages:padding:label:random:into:)``).
+        case lanes
+        /// `lanes` when the IFMA kernel runs on this CPU, otherwise `gmp`.
+        case auto
+
+        /// The engines themselves (every case but `auto`).
+        public static let engines: [Backend] = [.gmp, .openssl, .lanes]
+
+        /// The engine `auto` stands for on this machine (any other case is itself).
+        public var resolved: Backend {
+            guard self == .auto else { return self }
+            return LanesKernel.ifmaSupported && (try? LanesKernel.selected()) == .ifma ? .lanes : .gmp
+        }
     }
 
     public let key: RSAPublicKey
+    /// The engine in use (`auto` already resolved).
     public let backend: Backend
-    private let backing: any RSAEncryptionBackend
+    /// The lanes kernel when `backend` is `lanes`.
+    public let lanesKernel: LanesKernel?
+    let backing: any RSAEncryptionBackend
 
     public init(key: RSAPublicKey, backend: Backend = .gmp) throws {
         self.key = key
-        self.backend = backend
-        switch backend {
-        case .gmp: backing = try GMPBackend(key: key)
-        case .openssl: backing = try OpenSSLBackend(key: key)
+        self.backend = backend.resolved
+        switch self.backend {
+        case .gmp, .auto:
+            backing = try GMPBackend(key: key)
+            lanesKernel = nil
+        case .openssl:
+            backing = try OpenSSLBackend(key: key)
+            lanesKernel = nil
+        case .lanes:
+            let kernel = try LanesKernel.selected()
+            backing = try LanesBackend(key: key, kernel: kernel)
+            lanesKernel = kernel
         }
     }
 
@@ -90,17 +116,24 @@ public struct RSAEncryptor: Sendable {
             return
         }
         try withUnsafeTemporaryAllocation(byteCount: key.modulusOctets, alignment: 8) { em in
-            switch padding.scheme {
-            case .pkcs1v15:
-                PKCS1v15.encode(message: message, random: &random, into: em)
-            case let .oaep(hash, mgf1):
-                OAEP.encode(message: message, label: label, hash: hash, mgf1Hash: mgf1, random: &random, into: em)
-            }
+            Self.encode(message: message, padding: padding, label: label, random: &random, into: em)
             defer { em.initializeMemory(as: UInt8.self, repeating: 0) }
             // EM starts with 0x00, so EM < 2^(8(k-1)) <= n always holds.
             guard try backing.rawEncrypt(UnsafeRawBufferPointer(em), into: output) else {
                 throw XSigError(.invalidArgument, "encoded message is not smaller than the modulus")
             }
+        }
+    }
+
+    /// EME encoding (RFC 8017 7.1.1 step 2, 7.2.1 step 2) of `message` into the k-octet `em`.
+    static func encode<R: RandomSource>(message: UnsafeRawBufferPointer, padding: RSAEncryptionPadding,
+                                        label: UnsafeRawBufferPointer, random: inout R,
+                                        into em: UnsafeMutableRawBufferPointer) {
+        switch padding.scheme {
+        case .pkcs1v15:
+            PKCS1v15.encode(message: message, random: &random, into: em)
+        case let .oaep(hash, mgf1):
+            OAEP.encode(message: message, label: label, hash: hash, mgf1Hash: mgf1, random: &random, into: em)
         }
     }
 

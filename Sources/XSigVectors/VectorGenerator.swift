@@ -21,15 +21,18 @@ public enum VectorGenerator {
         public var seed: [UInt8]
         /// Read `rsa-<bits>.pem` private keys from here instead of deriving them from the seed.
         public var keyDirectory: String?
+        /// The engine that computes the ciphertexts (every engine gives the same bytes).
+        public var backend: RSAEncryptor.Backend
 
         public init(bits: [Int] = VectorGenerator.defaultBits, paddings: [RSAEncryptionPadding] = VectorGenerator.defaultPaddings,
                     count: Int = VectorGenerator.defaultCount, seed: [UInt8] = VectorGenerator.defaultSeed,
-                    keyDirectory: String? = nil) {
+                    keyDirectory: String? = nil, backend: RSAEncryptor.Backend = .gmp) {
             self.bits = bits
             self.paddings = paddings
             self.count = count
             self.seed = seed
             self.keyDirectory = keyDirectory
+            self.backend = backend
         }
     }
 
@@ -78,7 +81,7 @@ public enum VectorGenerator {
                     output.skipped.append("\(padding.name) with \(bits)-bit keys: \(padding.name) needs at least \(padding.minimumModulusBits) bits")
                     continue
                 }
-                let file = try makeFile(key: key, padding: padding, seed: options.seed, count: options.count)
+                let file = try makeFile(key: key, padding: padding, seed: options.seed, count: options.count, backend: options.backend)
                 output.files.append(OutputFile(path: fileName(bits: bits, padding: padding), text: file.json.text,
                                                numberOfTests: file.numberOfTests))
             }
@@ -134,8 +137,9 @@ public enum VectorGenerator {
 
     // MARK: - One file
 
-    public static func makeFile(key: VectorKey, padding: RSAEncryptionPadding, seed: [UInt8], count: Int) throws -> WycheproofFile {
-        var cases = try VectorCaseBuilder(key: key, padding: padding, seed: seed, encryptor: try RSAEncryptor(key: key.publicKey, backend: .gmp))
+    public static func makeFile(key: VectorKey, padding: RSAEncryptionPadding, seed: [UInt8], count: Int,
+                                backend: RSAEncryptor.Backend = .gmp) throws -> WycheproofFile {
+        var cases = try VectorCaseBuilder(key: key, padding: padding, seed: seed, encryptor: try RSAEncryptor(key: key.publicKey, backend: backend))
         try cases.addValidCases(count: count)
         try cases.addXSignatureCases()
         try cases.addInvalidCases()

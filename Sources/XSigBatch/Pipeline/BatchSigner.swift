@@ -91,8 +91,8 @@ public final class BatchSigner: Sendable {
     }
 
     public convenience init(key: RSAPublicKey, padding: RSAEncryptionPadding = XSignatureSigner.defaultPadding,
-                            configuration: BatchConfiguration) throws {
-        try self.init(signer: XSignatureSigner(key: key, padding: padding), configuration: configuration)
+                            backend: RSAEncryptor.Backend = .auto, configuration: BatchConfiguration) throws {
+        try self.init(signer: XSignatureSigner(key: key, padding: padding, backend: backend), configuration: configuration)
     }
 
     // MARK: One record
@@ -103,7 +103,7 @@ public final class BatchSigner: Sendable {
         try sign(record, index: index, requireRequest: configuration.requireRequest)
     }
 
-    private func sign(_ record: BatchRecord, index: UInt64, requireRequest: Bool) throws -> SignedRecord {
+    func sign(_ record: BatchRecord, index: UInt64, requireRequest: Bool) throws -> SignedRecord {
         do {
             if let seed = configuration.seed {
                 var random = DeterministicStream(seed: seed, index: index)
@@ -133,15 +133,8 @@ public final class BatchSigner: Sendable {
 
     private func sign<R: RandomSource>(_ record: BatchRecord, index: UInt64, requireRequest: Bool,
                                        random: inout R) throws -> SignedRecord {
-        let timestamp = try record.timestamp ?? self.timestamp(forIndex: index)
-        let payload = try SignaturePayload(sessionToken: record.sessionToken, timestamp: timestamp, nonce: record.nonce)
-        let fields = configuration.headers.merging(record.headers)
-        let wantsRequest = requireRequest || !fields.isEmpty
-        // Before the RSA operation, so a record that cannot become a request costs nothing.
-        if wantsRequest, let missing = fields.firstMissingMandatory { throw LogoutHeaderFields.missingError(missing) }
-        let signature = try signer.sign(payload, random: &random)
-        let request = wantsRequest ? try fields.request(signature: signature) : nil
-        return SignedRecord(index: index, line: record.line, payload: payload, signature: signature, request: request)
+        let prepared = try prepare(record, index: index, requireRequest: requireRequest)
+        return try prepared.finish(signature: try signer.sign(prepared.payload, random: &random))
     }
 
     // MARK: Streaming pipeline
@@ -217,28 +210,6 @@ public final class BatchSigner: Sendable {
         var recordsIn: UInt64
         var recordsOut: UInt64
         var bytesRead: UInt64
-    }
-
-    /// Signs a chunk's records in order; with `.fail`, stops after the first bad one (nothing
-    /// after it will be written).
-    private func process(_ chunk: InputChunk, requireRequest: Bool, _ emit: (Result<SignedRecord, BatchRecordError>) -> Void) {
-        for (offset, item) in chunk.items.enumerated() {
-            let index = chunk.firstIndex + UInt64(offset)
-            let outcome: Result<SignedRecord, BatchRecordError>
-            switch item {
-            case var .failure(error):
-                error.index = index
-                outcome = .failure(error)
-            case let .success(record):
-                do { outcome = .success(try sign(record, index: index, requireRequest: requireRequest)) } catch let error as BatchRecordError {
-                    outcome = .failure(error)
-                } catch {
-                    outcome = .failure(BatchRecordError(index: index, line: record.line, message: "\(error)"))
-                }
-            }
-            emit(outcome)
-            if case .failure = outcome, configuration.onError == .fail { return }
-        }
     }
 
     private func pipeline(source: some BatchRecordSource, progress: ((BatchProgress) -> Void)?,

@@ -90,6 +90,9 @@ struct BatchCommand: ParsableCommand {
         valueName: "hex"))
     var seed: String?
 
+    @Option(name: .long, help: encryptionBackendHelp)
+    var backend: RSAEncryptor.Backend = .auto
+
     @Option(name: .long, help: ArgumentHelp("Signing threads (default: all online CPUs).", valueName: "n"))
     var threads: Int?
 
@@ -142,7 +145,7 @@ struct BatchCommand: ParsableCommand {
             timestamps: .fixed(base: base, stepMilliseconds: timestampStepMs), seed: seedBytes,
             threads: threads ?? BatchConfiguration.defaultThreads, onError: onError, headers: headers,
             requireRequest: format.needsRequest, recordRange: range)
-        let batch = try BatchSigner(key: key, padding: padding, configuration: configuration)
+        let batch = try BatchSigner(key: key, padding: padding, backend: backend, configuration: configuration)
         let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
 
         AtomicOutputFile.prepareForSignalCleanup()

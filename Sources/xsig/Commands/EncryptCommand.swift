@@ -35,7 +35,7 @@ struct EncryptCommand: ParsableCommand {
 
     @OptionGroup var seedOptions: SeedOptions
 
-    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
+    @Option(name: .long, help: encryptionBackendHelp)
     var backend: RSAEncryptor.Backend = .gmp
 
     @Option(name: .long, help: "Output: hex or base64.")

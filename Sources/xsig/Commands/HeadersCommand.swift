@@ -31,6 +31,9 @@ struct HeadersCommand: ParsableCommand {
 
     @OptionGroup(title: "Request fields") var headerOptions: HeaderOptions
 
+    @Option(name: .long, help: encryptionBackendHelp)
+    var backend: RSAEncryptor.Backend = .gmp
+
     @Option(name: .long, help: "Output: http (request head), curl (a command line), or json.")
     var format: HeadersFormat = .http
 
@@ -45,7 +48,7 @@ struct HeadersCommand: ParsableCommand {
         }
         let key = try keyOptions.load().key
         let payload = try payloadOptions.payload()
-        let signer = try XSignatureSigner(key: key, padding: padding)
+        let signer = try XSignatureSigner(key: key, padding: padding, backend: backend)
         let signature = try signer.sign(payload, randomness: try seedOptions.randomness())
         let request = try fields.request(signature: signature)
         switch format {

@@ -25,7 +25,7 @@ struct SignCommand: ParsableCommand {
 
     @OptionGroup var seedOptions: SeedOptions
 
-    @Option(name: .long, help: "Arithmetic backend: gmp or openssl.")
+    @Option(name: .long, help: encryptionBackendHelp)
     var backend: RSAEncryptor.Backend = .gmp
 
     @Option(name: .long, help: "Output: base64 (the header value), hex, or json.")

@@ -53,6 +53,9 @@ struct VectorsCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Read the keys from DIR/rsa-<bits>.pem instead of deriving them from the seed.", valueName: "dir"))
         var keyDir: String?
 
+        @Option(name: .long, help: "Engine that computes the ciphertexts: gmp, openssl, lanes or auto (all give the same bytes).")
+        var backend: RSAEncryptor.Backend = .gmp
+
         func run() throws {
             var options = VectorGenerator.Options()
             options.bits = unique(try parseBits(bits))
@@ -60,6 +63,7 @@ struct VectorsCommand: ParsableCommand {
             options.count = count
             options.seed = try decodeHexArgument(seed, flag: "--seed")
             options.keyDirectory = keyDir
+            options.backend = backend
             let output: VectorGenerator.Output
             do {
                 output = try VectorGenerator.generate(options)
@@ -106,15 +110,21 @@ struct VectorsCommand: ParsableCommand {
             """
         )
 
-        @Option(name: .long, help: "Backend: gmp, openssl or both.")
-        var backend: BackendChoice = .both
+        @Option(name: .long, help: "Backend: gmp, openssl, lanes, both (gmp and openssl) or all (the lanes engine re-encrypts; it does not decrypt).")
+        var backend: BackendChoice = .all
 
         @Argument(help: ArgumentHelp("Wycheproof JSON files.", valueName: "file"))
         var files: [String]
 
         enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
-            case gmp, openssl, both
-            var backends: [RSAEncryptor.Backend] { self == .both ? RSAEncryptor.Backend.allCases : [RSAEncryptor.Backend(rawValue: rawValue)!] }
+            case gmp, openssl, lanes, both, all
+            var backends: [RSAEncryptor.Backend] {
+                switch self {
+                case .both: return [.gmp, .openssl]
+                case .all: return RSAEncryptor.Backend.engines
+                case .gmp, .openssl, .lanes: return [RSAEncryptor.Backend(rawValue: rawValue)!]
+                }
+            }
         }
 
         func validate() throws {

@@ -30,6 +30,11 @@ struct WeakKeyOption: ParsableArguments {
 
 extension RSAEncryptor.Backend: ExpressibleByArgument {}
 
+/// The help of every encrypting command's `--backend`.
+let encryptionBackendHelp = ArgumentHelp(
+    "Engine: gmp (one operation at a time), openssl, lanes (eight per call: AVX-512 IFMA, or the portable kernel) or auto (lanes where the CPU has IFMA, else gmp). Every engine gives the same bytes for the same padding.",
+    valueName: "engine")
+
 /// Padding parsed by xsig itself so that an unknown name gets xsig's message listing the forms.
 func parsePadding(_ name: String) throws -> RSAEncryptionPadding {
     do { return try RSAEncryptionPadding(name: name) } catch let error as XSigError { throw error.prefixed("--padding") }

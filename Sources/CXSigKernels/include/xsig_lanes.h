@@ -1,0 +1,81 @@
+/* xsig lanes kernel: eight independent RSA public operations x_i^e mod n under one key.
+ *
+ * Numbers are held as 52-bit digits, digit-major and lane-minor (uint64_t x[N][8]), so one
+ * row is one 512-bit register holding digit i of eight numbers. Two kernels share this layout
+ * and the same almost-Montgomery algorithm: AVX-512 IFMA (x86-64, chosen at run time) and a
+ * portable C twin that runs everywhere. */
+#ifndef XSIG_LANES_H
+#define XSIG_LANES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { XSIG_LANES_PORTABLE = 0, XSIG_LANES_IFMA = 1 } xsig_lanes_kernel;
+
+#define XSIG_LANES_COUNT 8
+#define XSIG_LANES_MIN_BITS 1024
+#define XSIG_LANES_MAX_BITS 16384
+#define XSIG_LANES_MAX_E_BYTES 256
+
+/* 1 when the CPU reports AVX512F, AVX512IFMA and AVX512VL and the OS saves ZMM state. */
+int xsig_lanes_ifma_supported(void);
+
+/* Kernel named by XSIG_LANES_KERNEL=ifma|portable, else IFMA when supported, else portable.
+ * Returns -1 when the variable asks for ifma on a CPU without it or holds another word. */
+int xsig_lanes_kernel_from_env(xsig_lanes_kernel *kernel);
+
+/* Per-key constants, computed once: n digits, k0 = -n^-1 mod 2^52, R^2 mod n, e, N, k. */
+typedef struct xsig_lanes_key xsig_lanes_key;
+
+/* n and e big-endian (leading zero bytes allowed); n odd, 1024..16384 bits; e odd, >= 3,
+ * at most 2048 bits. Returns NULL on bad input or allocation failure. Uses GMP once for
+ * R^2 mod n. */
+xsig_lanes_key *xsig_lanes_key_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len);
+void xsig_lanes_key_free(xsig_lanes_key *key);
+
+/* k: the modulus length in bytes (RFC 8017 section 2). */
+size_t xsig_lanes_modulus_bytes(const xsig_lanes_key *key);
+/* Digits of 52 bits per number, N = ceil((bits + 2) / 52). */
+size_t xsig_lanes_digits(const xsig_lanes_key *key);
+/* Bytes of workspace per call; the caller allocates one per thread, 64-byte aligned. */
+size_t xsig_lanes_workspace_bytes(const xsig_lanes_key *key);
+
+/* RSAEP (RFC 8017 section 5.1.1) on count in 1..8 messages.
+ * in: count*k bytes, each a big-endian integer < n; out: count*k bytes, big-endian (I2OSP to k).
+ * Unused lanes are computed on zeros and discarded. Returns 0; -1 on bad arguments (count,
+ * workspace alignment, kernel unsupported); -2 when a representative is not below n (checked
+ * in constant time over all lanes; out is then zeroed). Never allocates. in and out may be the
+ * same buffer. */
+int xsig_lanes_public(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_t count,
+                      const uint8_t *in, uint8_t *out, void *workspace);
+
+/* ---- Private halves (issue 12, first part): x_i^d mod p for the CRT halves of a key ---- */
+
+#define XSIG_LANES_HALF_MIN_BITS 256
+#define XSIG_LANES_HALF_MAX_BITS 8192
+
+/* The key object of one CRT half: p (or q) big-endian, odd, 256..8192 bits. No exponent is
+ * stored: the secret exponent is an argument of each call. NULL on bad input. Free with
+ * xsig_lanes_key_free. */
+xsig_lanes_key *xsig_lanes_half_new(const uint8_t *p, size_t p_len);
+/* Bytes of workspace for xsig_lanes_private_half (64-byte aligned, one per thread). */
+size_t xsig_lanes_private_workspace_bytes(const xsig_lanes_key *half);
+
+/* out_i = in_i^d mod p for count in 1..8 lanes, one secret exponent d for all lanes (d_p or d_q).
+ * in: count*kp bytes, each big-endian < p (kp = xsig_lanes_modulus_bytes(half)); d: d_len <= kp
+ * bytes, big-endian, any value below 2^(8*kp); out: count*kp bytes. Fixed 5-bit windows over all
+ * 8*kp bits of d, table entries chosen by a constant-time scan: no branch and no memory index
+ * depends on x or d. Returns 0; -1 on bad arguments; -2 if an input is not below p (out zeroed).
+ * Never allocates; the workspace is wiped before return. */
+int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
+                            const uint8_t *in, const uint8_t *d, size_t d_len, uint8_t *out,
+                            void *workspace);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
