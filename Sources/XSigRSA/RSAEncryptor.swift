@@ -64,6 +64,19 @@ public struct RSAEncryptor: Sendable {
         }
     }
 
+    /// The lanes engine on the named kernel, whatever `XSIG_LANES_KERNEL` says (tests and
+    /// benchmarks compare the two kernels this way). Throws when `ifma` is asked for on a CPU
+    /// without it.
+    public init(key: RSAPublicKey, lanesKernel: LanesKernel) throws {
+        guard lanesKernel != .ifma || LanesKernel.ifmaSupported else {
+            throw XSigError(.invalidArgument, "the ifma lanes kernel needs AVX-512 IFMA, which this CPU lacks")
+        }
+        self.key = key
+        backend = .lanes
+        self.lanesKernel = lanesKernel
+        backing = try LanesBackend(key: key, kernel: lanesKernel)
+    }
+
     /// k, the length of every ciphertext in octets.
     public var modulusOctets: Int { key.modulusOctets }
 

@@ -22,6 +22,17 @@ enum TestKeys {
     }
 }
 
+/// Every engine this CPU runs, lanes kernels separately, named for failure messages.
+enum Engines {
+    static var lanesKernels: [LanesKernel] { LanesKernel.ifmaSupported ? [.ifma, .portable] : [.portable] }
+
+    static func encryptors(_ key: RSAPublicKey) throws -> [(String, RSAEncryptor)] {
+        var list = [("gmp", try RSAEncryptor(key: key, backend: .gmp)), ("openssl", try RSAEncryptor(key: key, backend: .openssl))]
+        for kernel in lanesKernels { list.append(("lanes-\(kernel.rawValue)", try RSAEncryptor(key: key, lanesKernel: kernel))) }
+        return list
+    }
+}
+
 final class NSCacheBox: @unchecked Sendable {
     private var values: [String: OpenSSLKey] = [:]
     private let lock = NSLock()

@@ -30,8 +30,11 @@ final class DeterministicTableTests: XCTestCase {
             let payload = try SignaturePayload(sessionToken: c.sessionToken, timestamp: c.timestamp)
             XCTAssertEqual(payload.nonce, c.nonce, "case \(i)")
             XCTAssertEqual(payload.string, c.payload, "case \(i)")
-            for backend in RSAEncryptor.Backend.allCases {
-                let signer = try XSignatureSigner(key: key, padding: try RSAEncryptionPadding(name: c.padding), backend: backend)
+            let kernels: [LanesKernel] = LanesKernel.ifmaSupported ? [.ifma, .portable] : [.portable]
+            let encryptors = try [("gmp", RSAEncryptor(key: key, backend: .gmp)), ("openssl", RSAEncryptor(key: key, backend: .openssl))]
+                + kernels.map { ("lanes-\($0.rawValue)", try RSAEncryptor(key: key, lanesKernel: $0)) }
+            for (backend, encryptor) in encryptors {
+                let signer = try XSignatureSigner(encryptor: encryptor, padding: try RSAEncryptionPadding(name: c.padding))
                 let randomness = PaddingRandomness.deterministic(seed: try Hex.decode(c.seed), index: c.index)
                 XCTAssertEqual(try signer.sign(payload, randomness: randomness), c.signature, "case \(i) \(c.padding) on \(backend)")
                 var stream = DeterministicStream(seed: try Hex.decode(c.seed), index: c.index)

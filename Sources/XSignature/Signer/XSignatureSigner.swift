@@ -15,8 +15,14 @@ public struct XSignatureSigner: Sendable {
     public static let defaultPadding = RSAEncryptionPadding.oaepSHA256
 
     public init(key: RSAPublicKey, padding: RSAEncryptionPadding = defaultPadding, backend: RSAEncryptor.Backend = .gmp) throws {
-        self.encryptor = try RSAEncryptor(key: key, backend: backend)
+        try self.init(encryptor: try RSAEncryptor(key: key, backend: backend), padding: padding)
+    }
+
+    /// A signer over an encryptor already made (for instance on a chosen lanes kernel).
+    public init(encryptor: RSAEncryptor, padding: RSAEncryptionPadding = defaultPadding) throws {
+        self.encryptor = encryptor
         self.padding = padding
+        let key = encryptor.key
         // Fail at set-up, not per record, when the key cannot carry this padding at all.
         let maximum = padding.maximumMessageLength(modulusOctets: key.modulusOctets)
         if maximum < 0 { try encryptor.checkLength(0, padding: padding) }
