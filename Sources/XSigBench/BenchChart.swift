@@ -7,7 +7,7 @@ import XSignature
 
 /// A hand-written SVG chart of a ``BenchReport``: for each operation, throughput per core against
 /// key size (log scale, one line per backend and padding, whiskers from min to max) and, beside
-/// it, the gmp/openssl ratio with the 1.0 line.
+/// it, every backend's ratio to openssl with the 1.0 line.
 extension BenchReport {
     public func svg() -> String {
         let operations = configuration.operations.filter { op in cases.contains { $0.operation == op } }
@@ -22,7 +22,7 @@ extension BenchReport {
         svg.text(x: 20, y: 50, "\(machine.cpu), \(machine.cores) cores; \(machine.openSSL); \(machine.gmp); median of \(configuration.samples) interleaved samples, whiskers min-max",
                  size: 12, color: "#555")
         let bits = configuration.bits.sorted()
-        let colors: [RSAEncryptor.Backend: String] = [.gmp: "#1f77b4", .openssl: "#d62728"]
+        let colors: [RSAEncryptor.Backend: String] = [.gmp: "#1f77b4", .openssl: "#d62728", .lanes: "#2ca02c"]
         let paddingColors = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
         for (index, operation) in operations.enumerated() {
             let y0 = top + Double(index) * (panelHeight + gap)
@@ -77,10 +77,11 @@ extension BenchReport {
                 }
             }
             // Ratio panel.
-            let ratioCases = selected.filter { $0.ratio != nil }
+            let ratioCases = selected.filter { !$0.ratiosToOpenSSL.isEmpty }
             guard !ratioCases.isEmpty else { continue }
+            let ratioBackends = ratioCases[0].ratioBackends(configuration.backends)
             let rp = (x: 40 + panelWidth + 60, y: y0 + 30, w: ratioWidth - 40, h: panelHeight - 80)
-            let ratios = ratioCases.flatMap { [$0.ratio!.minimum, $0.ratio!.maximum] } + [1.0]
+            let ratios = ratioCases.flatMap { $0.ratiosToOpenSSL.values.flatMap { [$0.minimum, $0.maximum] } } + [1.0]
             let spread = max(ratios.max()!, 1.2) - min(ratios.min()!, 0.9)
             let step = spread > 0.6 ? 0.1 : 0.05
             let rlo = (min(ratios.min()!, 0.9) / step).rounded(.down) * step
@@ -90,7 +91,7 @@ extension BenchReport {
                 let i = bits.firstIndex(of: b) ?? 0
                 return bits.count == 1 ? rp.x + rp.w / 2 : rp.x + 20 + Double(i) * (rp.w - 40) / Double(bits.count - 1)
             }
-            svg.text(x: rp.x, y: y0 + 16, "\(operation.rawValue): gmp / openssl (sample by sample)", size: 14, weight: "bold")
+            svg.text(x: rp.x, y: y0 + 16, "\(operation.rawValue): backend / openssl (sample by sample)", size: 14, weight: "bold")
             svg.rect(x: rp.x, y: rp.y, w: rp.w, h: rp.h, stroke: "#999")
             var i = 0
             while rlo + Double(i) * step <= rhi + 1e-9 {
@@ -99,25 +100,28 @@ extension BenchReport {
                 svg.text(x: rp.x - 8, y: yR(tick) + 4, Self.fixed(tick, 2), size: 11, anchor: "end", color: "#444")
                 i += 1
             }
-            // Parity: gmp as fast as openssl.
+            // Parity: as fast as openssl.
             svg.line(x1: rp.x, y1: yR(1), x2: rp.x + rp.w, y2: yR(1), stroke: "#000", width: 1.5)
             svg.text(x: rp.x + 4, y: yR(1) - 4, "1.0 = parity", size: 10, color: "#000")
             for b in bits { svg.text(x: xR(b), y: rp.y + rp.h + 20, String(b), size: 11, anchor: "middle") }
             svg.text(x: rp.x + rp.w / 2, y: rp.y + rp.h + 38, "modulus bits", size: 12, anchor: "middle", color: "#444")
             var ly = rp.y + 8
-            for (p, padding) in configuration.paddings.enumerated() {
-                let points = ratioCases.filter { $0.padding == padding }.map { (xR($0.bits) + Double(p) * 6 - 3, $0.ratio!) }
-                    .sorted { $0.0 < $1.0 }
-                guard !points.isEmpty else { continue }
-                let color = paddingColors[p % paddingColors.count]
-                svg.polyline(points.map { ($0.0, yR($0.1.median)) }, stroke: color, width: 2, dash: p == 0 ? nil : "6,4")
-                for (x, r) in points {
-                    svg.line(x1: x, y1: yR(r.minimum), x2: x, y2: yR(r.maximum), stroke: color)
-                    svg.circle(x: x, y: yR(r.median), r: 3.5, fill: color)
+            for backend in ratioBackends {
+                for (p, padding) in configuration.paddings.enumerated() {
+                    let points = ratioCases.filter { $0.padding == padding }.compactMap { c in
+                        c.ratiosToOpenSSL[backend].map { (xR(c.bits) + Double(p) * 6 - 3, $0) }
+                    }.sorted { $0.0 < $1.0 }
+                    guard !points.isEmpty else { continue }
+                    let color = colors[backend] ?? paddingColors[p % paddingColors.count]
+                    svg.polyline(points.map { ($0.0, yR($0.1.median)) }, stroke: color, width: 2, dash: p == 0 ? nil : "6,4")
+                    for (x, r) in points {
+                        svg.line(x1: x, y1: yR(r.minimum), x2: x, y2: yR(r.maximum), stroke: color)
+                        svg.circle(x: x, y: yR(r.median), r: 3.5, fill: color)
+                    }
+                    svg.line(x1: rp.x + rp.w - 130, y1: ly, x2: rp.x + rp.w - 104, y2: ly, stroke: color, width: 2, dash: p == 0 ? nil : "6,4")
+                    svg.text(x: rp.x + rp.w - 98, y: ly + 4, "\(backend.rawValue) \(padding.name)", size: 11)
+                    ly += 16
                 }
-                svg.line(x1: rp.x + rp.w - 130, y1: ly, x2: rp.x + rp.w - 104, y2: ly, stroke: color, width: 2, dash: p == 0 ? nil : "6,4")
-                svg.text(x: rp.x + rp.w - 98, y: ly + 4, padding.name, size: 11)
-                ly += 16
             }
         }
         return svg.finish()

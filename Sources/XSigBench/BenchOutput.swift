@@ -8,7 +8,8 @@ extension BenchReport {
         var header = ["bits", "padding", "operation", "thr"]
         for backend in backends { header.append("\(backend.rawValue) ops/s/core [min-max]") }
         header.append("us/op")
-        if cases.first?.ratio != nil { header.append("gmp/openssl [min-max]") }
+        let ratioBackends = cases.first?.ratioBackends(backends) ?? []
+        for backend in ratioBackends { header.append("\(backend.rawValue)/openssl [min-max]") }
         var rows: [[String]] = []
         for c in cases {
             var row = [String(c.bits), c.padding.name, c.operation.rawValue, String(c.threads)]
@@ -18,20 +19,21 @@ extension BenchReport {
             }
             let first = c.series(backends[0])!
             row.append(Self.fixed(1e6 / first.perCore.median, first.perCore.median > 1e5 ? 2 : 1))
-            if let r = c.ratio {
+            for backend in ratioBackends {
+                guard let r = c.ratiosToOpenSSL[backend] else { row.append("-"); continue }
                 let verdict = r.median >= 1 ? "" : " <"
                 row.append("\(Self.fixed(r.median, 3)) [\(Self.fixed(r.minimum, 2))-\(Self.fixed(r.maximum, 2))]\(verdict)")
             }
             rows.append(row)
         }
-        var out = "xsig bench: \(machine.cpu), \(machine.cores) cores; \(machine.openSSL); \(machine.gmp)\n"
+        var out = "xsig bench: \(machine.cpu), \(machine.cores) cores; \(machine.openSSL); \(machine.gmp); lanes kernel \(machine.lanesKernel)\n"
         out += "\(configuration.samples) samples of \(Self.fixed(configuration.sampleSeconds, 2)) s per backend and case, backends interleaved (A B A B ...); "
         let short = cases.filter { $0.payloadOctets < 56 + configuration.tokenLength }
         out += "payload \(56 + configuration.tokenLength) octets"
         if let s = short.first { out += " (\(s.payloadOctets) for \(s.padding.name) at \(s.bits) bits, the most it carries)" }
         out += ", e = 65537\n"
         let unit = configuration.clock == .cpu ? "ops per CPU-second of each thread (--clock cpu)" : "ops per wall-clock second (--clock wall)"
-        out += "ops/s per core: \(unit), median [min-max] of the samples; us/op for \(backends[0].rawValue); gmp/openssl: median [min-max] of the sample-by-sample ratios (< marks under 1.0)\n\n"
+        out += "ops/s per core: \(unit), median [min-max] of the samples; us/op for \(backends[0].rawValue); X/openssl: median [min-max] of the sample-by-sample ratios (< marks under 1.0); lanes runs full groups of 8\n\n"
         out += Self.align([header] + rows, rightAligned: [0, 3] + Array(4..<(header.count)))
         out += "\n" + sizingTable()
         return out
@@ -66,6 +68,7 @@ extension BenchReport {
         m.add("os", machine.os)
         m.add("openssl", machine.openSSL)
         m.add("gmp", machine.gmp)
+        m.add("lanes_kernel", machine.lanesKernel)
         root.addRaw("machine", m.finish())
         var c = JSONObjectWriter()
         c.addRaw("bits", "[" + configuration.bits.map(String.init).joined(separator: ",") + "]")
@@ -98,6 +101,11 @@ extension BenchReport {
             }
             o.addRaw("series", "[" + series.joined(separator: ",") + "]")
             if let ratio = r.ratio { o.addRaw("gmp_over_openssl", Self.statsJSON(ratio, 4)) } else { o.addNull("gmp_over_openssl") }
+            var over = JSONObjectWriter()
+            for backend in r.ratioBackends(configuration.backends) {
+                over.addRaw(backend.rawValue, Self.statsJSON(r.ratiosToOpenSSL[backend]!, 4))
+            }
+            o.addRaw("over_openssl", over.finish())
             items.append(o.finish())
         }
         root.addRaw("cases", "[\n" + items.joined(separator: ",\n") + "\n]")
@@ -106,7 +114,7 @@ extension BenchReport {
 
     /// One row per case and backend.
     public func csv() -> String {
-        var out = "bits,padding,operation,threads,payload_octets,backend,median_ops_per_s,min_ops_per_s,max_ops_per_s,median_ops_per_s_per_core,samples,ratio_gmp_openssl_median,ratio_min,ratio_max,cpu,openssl,gmp\n"
+        var out = "bits,padding,operation,threads,payload_octets,backend,median_ops_per_s,min_ops_per_s,max_ops_per_s,median_ops_per_s_per_core,samples,ratio_gmp_openssl_median,ratio_min,ratio_max,cpu,openssl,gmp,ratio_to_openssl_median\n"
         for r in cases {
             for s in r.series {
                 let fields: [String] = [
@@ -116,6 +124,7 @@ extension BenchReport {
                     r.ratio.map { Self.fixed($0.median, 4) } ?? "", r.ratio.map { Self.fixed($0.minimum, 4) } ?? "",
                     r.ratio.map { Self.fixed($0.maximum, 4) } ?? "",
                     Self.csvField(machine.cpu), Self.csvField(machine.openSSL), Self.csvField(machine.gmp),
+                    r.ratiosToOpenSSL[s.backend].map { Self.fixed($0.median, 4) } ?? "",
                 ]
                 out += fields.joined(separator: ",") + "\n"
             }

@@ -42,9 +42,17 @@ public struct BenchCaseResult: Sendable {
     /// Octets of the signed payload (shorter than configured where the padding allows no more).
     public let payloadOctets: Int
     public let series: [BenchSeries]
-    /// gmp / openssl computed sample by sample (the i-th gmp sample over the i-th openssl sample,
-    /// taken back to back); nil unless both backends ran.
-    public let ratio: BenchStatistics?
+    /// Every other backend over openssl, computed sample by sample (the i-th sample of the backend
+    /// over the i-th openssl sample, taken back to back); empty unless openssl ran.
+    public let ratiosToOpenSSL: [RSAEncryptor.Backend: BenchStatistics]
+
+    /// gmp / openssl sample by sample; nil unless both backends ran.
+    public var ratio: BenchStatistics? { ratiosToOpenSSL[.gmp] }
+
+    /// The backends with a ratio to openssl, in the configured order.
+    public func ratioBackends(_ order: [RSAEncryptor.Backend]) -> [RSAEncryptor.Backend] {
+        order.filter { ratiosToOpenSSL[$0] != nil }
+    }
 
     public func series(_ backend: RSAEncryptor.Backend) -> BenchSeries? { series.first { $0.backend == backend } }
 }
@@ -56,6 +64,8 @@ public struct BenchMachine: Sendable {
     public let openSSL: String
     public let gmp: String
     public let os: String
+    /// The lanes kernel this CPU gets (`ifma` or `portable`).
+    public let lanesKernel: String
 
     public static func current() -> BenchMachine {
         var cpu = "unknown CPU"
@@ -76,7 +86,8 @@ public struct BenchMachine: Sendable {
             os += ", \(machine), kernel \(release)"
         }
         return BenchMachine(cpu: cpu, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-                            openSSL: OpenSSLLibrary.version, gmp: "GMP " + GMPLibrary.version, os: os)
+                            openSSL: OpenSSLLibrary.version, gmp: "GMP " + GMPLibrary.version, os: os,
+                            lanesKernel: LanesKernel.selectedDescription)
     }
 }
 

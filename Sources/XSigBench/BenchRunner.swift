@@ -90,12 +90,14 @@ public struct BenchRunner {
                                         perCore: BenchStatistics(ops[i].map { $0 / Double(min(threads, max(1, BenchMachine.coreCount))) }),
                                         operationsCounted: counted[i])
                         }
-                        var ratio: BenchStatistics?
-                        if let g = config.backends.firstIndex(of: .gmp), let o = config.backends.firstIndex(of: .openssl) {
-                            ratio = BenchStatistics(zip(ops[g], ops[o]).map { $0 / $1 })
+                        var ratios: [RSAEncryptor.Backend: BenchStatistics] = [:]
+                        if let o = config.backends.firstIndex(of: .openssl) {
+                            for (i, backend) in config.backends.enumerated() where i != o {
+                                ratios[backend] = BenchStatistics(zip(ops[i], ops[o]).map { $0 / $1 })
+                            }
                         }
-                        results.append(BenchCaseResult(bits: bits, padding: padding, operation: operation,
-                                                       threads: threads, payloadOctets: octets, series: series, ratio: ratio))
+                        results.append(BenchCaseResult(bits: bits, padding: padding, operation: operation, threads: threads,
+                                                       payloadOctets: octets, series: series, ratiosToOpenSSL: ratios))
                     }
                 }
             }
@@ -135,8 +137,8 @@ public struct BenchRunner {
         var count = 0
         var now = start
         repeat {
-            try step()
-            count += 1
+            try step.run()
+            count += step.operations
             now = Clocks.monotonicSeconds()
         } while now - start < seconds
         let cpu = max(1e-9, Clocks.threadCPUSeconds() - cpuStart)

@@ -1,6 +1,10 @@
 import XSignature
-/// One operation, run repeatedly by one thread.
-typealias BenchStep = () throws -> Void
+/// What one measuring thread runs repeatedly: `operations` operations per call of `run` (8 for a
+/// full group of the lanes engine, else 1).
+struct BenchStep {
+    var operations = 1
+    let run: () throws -> Void
+}
 
 /// Builds a fresh ``BenchStep`` (with its own buffers) per measuring thread.
 struct BenchWorkload {
@@ -28,26 +32,42 @@ enum BenchWorkloads {
             let encryptor = try RSAEncryptor(key: key.publicKey, backend: backend)
             let message = payload.bytes
             let k = key.publicKey.modulusOctets
+            let group = Self.groupSize(encryptor)
             return BenchWorkload {
-                let output = UnsafeMutableRawBufferPointer.allocate(byteCount: k, alignment: 16)
+                let output = UnsafeMutableRawBufferPointer.allocate(byteCount: group * k, alignment: 64)
                 let input = UnsafeMutableRawBufferPointer.allocate(byteCount: message.count, alignment: 16)
                 input.copyBytes(from: message)
                 let holder = BenchBuffers(output, input)
-                return {
-                    var random = SecureRandom()
-                    try encryptor.encrypt(message: UnsafeRawBufferPointer(holder.input), padding: padding,
-                                          label: UnsafeRawBufferPointer(start: nil, count: 0), random: &random,
-                                          into: holder.output)
+                let label = UnsafeRawBufferPointer(start: nil, count: 0)
+                if group == 1 {
+                    return BenchStep {
+                        var random = SecureRandom()
+                        try encryptor.encrypt(message: UnsafeRawBufferPointer(holder.input), padding: padding,
+                                              label: label, random: &random, into: holder.output)
+                    }
+                }
+                let messages = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(holder.input), count: group)
+                return BenchStep(operations: group) {
+                    var random = [SecureRandom()]
+                    try encryptor.encrypt(messages: messages, padding: padding, label: label, random: &random, into: holder.output)
                 }
             }
         case .signPayload:
             let signer = try XSignatureSigner(key: key.publicKey, padding: padding, backend: backend)
+            let group = Self.groupSize(signer.encryptor)
             return BenchWorkload {
                 let sink = BenchSink()
-                return {
-                    var random = SecureRandom()
-                    let header = try signer.sign(payload, random: &random)
-                    sink.consume(header.utf8.count)
+                if group == 1 {
+                    return BenchStep {
+                        var random = SecureRandom()
+                        let header = try signer.sign(payload, random: &random)
+                        sink.consume(header.utf8.count)
+                    }
+                }
+                let payloads = [SignaturePayload](repeating: payload, count: group)
+                return BenchStep(operations: group) {
+                    var random = [SecureRandom()]
+                    for header in try signer.sign(payloads, random: &random) { sink.consume(header.utf8.count) }
                 }
             }
         case .decrypt:
@@ -58,7 +78,7 @@ enum BenchWorkloads {
             let expected = payload.bytes.count
             return BenchWorkload {
                 let sink = BenchSink()
-                return {
+                return BenchStep {
                     let message = try decryptor.decrypt(ciphertext, padding: padding)
                     guard message.count == expected else {
                         throw XSigError(.decryptionError, "bench: decryption returned \(message.count) bytes, expected \(expected)")
@@ -68,6 +88,11 @@ enum BenchWorkloads {
             }
         }
     }
+}
+
+extension BenchWorkloads {
+    /// Messages per step: a full group of eight on the lanes engine, one elsewhere.
+    static func groupSize(_ encryptor: RSAEncryptor) -> Int { encryptor.backend == .lanes ? 8 : 1 }
 }
 
 /// Buffers owned by one measuring thread.
