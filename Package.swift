@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(name: "XSigBigIntTests", dependencies: ["XSigBigInt"]),
         .testTarget(name: "XSigRSATests", dependencies: [
-            "XSigRSA", "XSigBigInt", .product(name: "SwiftASN1", package: "swift-asn1"),
+            "XSigRSA", "XSigBigInt", "CXSigKernels", .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "XSignatureTests", dependencies: ["XSignature"]),
         .testTarget(name: "XSigBatchTests", dependencies: ["XSigBatch", "XSignature"]),

@@ -199,5 +199,9 @@ static IFMA void redc_ifma(uint64_t *r, const uint64_t *a, const struct xsig_lan
     redc_body(r, a, key->n, key->k0, key->N, s);
 }
 
-const lanes_ops lanes_ops_ifma = { amm_ifma, sqr_ifma, redc_ifma };
+static IFMA void reduce_wide_ifma(uint64_t *r, const struct xsig_lanes_key *key, uint64_t *acc) {
+    montgomery_reduce(r, key->n, _mm512_set1_epi64((long long)key->k0), key->N, acc);
+}
+
+const lanes_ops lanes_ops_ifma = { amm_ifma, sqr_ifma, redc_ifma, reduce_wide_ifma };
 #endif

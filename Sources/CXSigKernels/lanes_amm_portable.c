@@ -130,4 +130,4 @@ static void sqr_portable(uint64_t *r, const uint64_t *a,
     montgomery_reduce(r, key, acc);
 }
 
-const lanes_ops lanes_ops_portable = { amm_portable, sqr_portable, redc_portable };
+const lanes_ops lanes_ops_portable = { amm_portable, sqr_portable, redc_portable, montgomery_reduce };

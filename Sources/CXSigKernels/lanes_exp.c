@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "lanes_internal.h"
-#include "xsig_wipe.h"
 
 const lanes_ops *lanes_ops_for(xsig_lanes_kernel kernel) {
     switch (kernel) {

@@ -3,6 +3,7 @@
 #define XSIG_LANES_INTERNAL_H
 
 #include "xsig_lanes.h"
+#include "xsig_wipe.h"
 
 #define LANES 8
 #define DIGIT_BITS 52
@@ -17,6 +18,7 @@ struct xsig_lanes_key {
     const uint64_t *nb;   /* N rows of 8: n in every lane */
     const uint64_t *rr;   /* N rows of 8: R^2 mod n in every lane */
     const uint64_t *one;  /* N rows of 8: 1 in every lane */
+    const uint64_t *rrr;  /* N rows of 8: R^3 mod n in every lane */
     size_t e_bits;
     uint8_t e[XSIG_LANES_MAX_E_BYTES]; /* big-endian, no leading zero byte */
     size_t e_len;
@@ -33,10 +35,13 @@ typedef void (*lanes_amm_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b,
 typedef void (*lanes_sqr_fn)(uint64_t *r, const uint64_t *a,
                              const struct xsig_lanes_key *key, uint64_t *scratch);
 
+typedef void (*lanes_reduce_fn)(uint64_t *r, const struct xsig_lanes_key *key, uint64_t *acc);
+
 typedef struct {
     lanes_amm_fn amm;   /* a * b / R */
     lanes_sqr_fn sqr;   /* a * a / R, cross products once */
     lanes_sqr_fn redc;  /* a / R: leaves the domain; a < 2n gives a result <= n */
+    lanes_reduce_fn reduce_wide; /* r = acc / R for a 2N-digit acc (2N+2 rows, clobbered); acc < 2Rn gives r < 3n */
 } lanes_ops;
 
 extern const lanes_ops lanes_ops_portable;

@@ -46,7 +46,7 @@ static xsig_lanes_key *key_create(const uint8_t *n, size_t n_len, const uint8_t 
     size_t N = (bits + 2 + DIGIT_BITS - 1) / DIGIT_BITS;
     size_t row = LANES * sizeof(uint64_t);
     size_t scalar = (N * sizeof(uint64_t) + 63) & ~(size_t)63;
-    size_t size = sizeof(xsig_lanes_key) + 64 + scalar + 3 * N * row;
+    size_t size = sizeof(xsig_lanes_key) + 64 + scalar + 4 * N * row;
     uint8_t *raw = calloc(1, size);
     if (raw == NULL) return NULL;
     xsig_lanes_key *key = (xsig_lanes_key *)raw;
@@ -55,19 +55,24 @@ static xsig_lanes_key *key_create(const uint8_t *n, size_t n_len, const uint8_t 
     uint64_t *nb = (uint64_t *)(arrays + scalar);
     uint64_t *rr = nb + N * LANES;
     uint64_t *one = rr + N * LANES;
+    uint64_t *rrr = one + N * LANES;
 
-    mpz_t mn, r2;
-    mpz_inits(mn, r2, NULL);
+    mpz_t mn, r2, r3;
+    mpz_inits(mn, r2, r3, NULL);
     mpz_import(mn, n_len, 1, 1, 0, 0, n);
     mpz_setbit(r2, 2 * DIGIT_BITS * N);  /* R^2 = 2^(2*52N) */
     mpz_mod(r2, r2, mn);
+    mpz_setbit(r3, 3 * DIGIT_BITS * N);  /* R^3, for inputs that arrive with 2N digits */
+    mpz_mod(r3, r3, mn);
     mpz_to_digits(nd, N, mn);
     uint64_t rrd[XSIG_LANES_MAX_BITS / DIGIT_BITS + 2];
     mpz_to_digits(rrd, N, r2);
-    mpz_clears(mn, r2, NULL);
+    broadcast(rr, rrd, N);
+    mpz_to_digits(rrd, N, r3);
+    broadcast(rrr, rrd, N);
+    mpz_clears(mn, r2, r3, NULL);
 
     broadcast(nb, nd, N);
-    broadcast(rr, rrd, N);
     for (size_t l = 0; l < LANES; l++) one[l] = 1;
 
     /* n0^-1 mod 2^64 by Newton: each step doubles the correct low bits (3 -> 96). */
@@ -82,6 +87,7 @@ static xsig_lanes_key *key_create(const uint8_t *n, size_t n_len, const uint8_t 
     key->nb = nb;
     key->rr = rr;
     key->one = one;
+    key->rrr = rrr;
     if (e_len > 0) memcpy(key->e, e, e_len);
     key->e_len = e_len;
     key->e_bits = bit_length(e, e_len);

@@ -66,14 +66,18 @@ xsig_lanes_key *xsig_lanes_half_new(const uint8_t *p, size_t p_len);
 size_t xsig_lanes_private_workspace_bytes(const xsig_lanes_key *half);
 
 /* out_i = in_i^d mod p for count in 1..8 lanes, one secret exponent d for all lanes (d_p or d_q).
- * in: count*kp bytes, each big-endian < p (kp = xsig_lanes_modulus_bytes(half)); d: d_len <= kp
- * bytes, big-endian, any value below 2^(8*kp); out: count*kp bytes. Fixed 5-bit windows over all
- * 8*kp bits of d, table entries chosen by a constant-time scan: no branch and no memory index
- * depends on x or d. Returns 0; -1 on bad arguments; -2 if an input is not below p (out zeroed).
- * Never allocates; the workspace is wiped before return. */
+ * in: count*in_len bytes, big-endian. With in_len <= kp (kp = xsig_lanes_modulus_bytes(half)) each
+ * input must be < p (checked: -2, out zeroed). With kp < in_len <= 13 * xsig_lanes_digits(half)
+ * the inputs are ciphertexts c reduced mod p inside the lanes (one wide Montgomery reduction and
+ * a product by R^3 mod p); they must be < 2 R p, which holds for c < n = p q whenever
+ * q < 2^(52 N_p), e.g. for balanced primes (the caller checks c < n with the public key).
+ * d: d_len <= kp bytes, big-endian, any value below 2^(8*kp); out: count*kp bytes.
+ * Fixed 5-bit windows over all 8*kp bits of d, table entries chosen by a constant-time scan: no
+ * branch and no memory index depends on the inputs or d. Returns 0; -1 on bad arguments; -2 as
+ * above. Never allocates; the workspace is wiped before return. */
 int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
-                            const uint8_t *in, const uint8_t *d, size_t d_len, uint8_t *out,
-                            void *workspace);
+                            const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
+                            uint8_t *out, void *workspace);
 
 #ifdef __cplusplus
 }
