@@ -61,7 +61,13 @@ public struct SignaturePayload: Sendable, Hashable {
         return o
     }
 
-    public var byteCount: Int { 14 + sessionToken.utf8.count + 11 + String(timestamp).utf8.count + 7 + nonce.utf8.count }
+    public var byteCount: Int { 14 + sessionToken.utf8.count + 11 + Self.decimalDigits(timestamp) + 7 + nonce.utf8.count }
+
+    static func decimalDigits(_ value: UInt64) -> Int {
+        var digits = 1, v = value
+        while v >= 10 { v /= 10; digits += 1 }
+        return digits
+    }
 
     /// A token must be non-empty and free of `&`, whitespace and control characters: any of them
     /// would change how a server splits the payload. The message never repeats the token.
@@ -75,6 +81,14 @@ public struct SignaturePayload: Sendable, Hashable {
 
     static func validateField(_ value: String, name: String) throws {
         guard !value.isEmpty else { throw XSigError(.invalidInput, "\(name) is empty") }
+        // Fast path: printable ASCII without '&' (every real token) needs no scalar walk.
+        var value = value
+        let plain = value.withUTF8 { bytes in
+            var ok = true
+            for b in bytes { ok = ok && b > 0x20 && b < 0x7f && b != UInt8(ascii: "&") }
+            return ok
+        }
+        if plain { return }
         for (i, scalar) in value.unicodeScalars.enumerated() {
             let v = scalar.value
             if scalar == "&" {
