@@ -62,10 +62,8 @@ public struct BatchOutputFormatter: Sendable {
             Self.appendDecimal(record.timestamp, to: &out)
             appendRaw("\",\"nonce\":", to: &out)
             JSONObjectWriter.appendQuoted(record.nonce, to: &out)
-            appendRaw(",\"signature\":\"", to: &out)
-            // Base64's alphabet needs no JSON escaping.
-            out.append(contentsOf: record.signature.utf8)
-            out.append(UInt8(ascii: "\""))
+            appendRaw(",\"signature\":", to: &out)
+            JSONObjectWriter.appendQuoted(record.signature, to: &out)
             if let request = record.request {
                 appendRaw(",\"headers\":{", to: &out)
                 for (i, header) in request.headers.enumerated() {
