@@ -60,11 +60,19 @@ public struct JSONObjectWriter {
         out.append(UInt8(ascii: "\""))
         value.withUTF8 { bytes in
             var run = 0
-            for i in 0..<bytes.count {
+            var i = 0
+            while i < bytes.count {
+                // Eight octets at a time while none needs escaping (every Base64 signature, most tokens).
+                if i + 8 <= bytes.count, !needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let b = bytes[i]
+                i += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
-                run = i + 1
+                let at = i - 1
+                if run < at { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<at])) }
+                run = at + 1
                 out.append(UInt8(ascii: "\\"))
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -79,6 +87,16 @@ public struct JSONObjectWriter {
             if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// True when one of the eight octets of `word` is a control (< 0x20), `"` or `\\`
+    /// (the classic "has a zero byte" / "has a byte less than n" bit tricks).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return (control | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5c))) != 0
     }
 
     /// ``appendQuoted(_:to:)`` onto text.
