@@ -37,6 +37,28 @@ extension RSAEncryptor {
         }
     }
 
+    /// The batch path for messages that are written rather than held: message i takes at most
+    /// `capacity(i)` octets and `write(i, slot)` writes it and returns its length. The messages
+    /// share one scratch buffer, wiped once the ciphertexts exist (they carry session tokens).
+    public func encrypt<R: RandomSource>(count: Int, capacity: (Int) -> Int,
+                                         write: (Int, UnsafeMutableRawBufferPointer) -> Int,
+                                         padding: RSAEncryptionPadding, label: UnsafeRawBufferPointer,
+                                         random: inout [R], into output: UnsafeMutableRawBufferPointer) throws {
+        let total = (0..<count).reduce(0) { $0 + capacity($1) }
+        try withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 8) { storage in
+            defer { storage.initializeMemory(as: UInt8.self, repeating: 0) }
+            var messages: [UnsafeRawBufferPointer] = []
+            messages.reserveCapacity(count)
+            var offset = 0
+            for i in 0..<count {
+                let slot = UnsafeMutableRawBufferPointer(rebasing: storage[offset..<offset + capacity(i)])
+                messages.append(UnsafeRawBufferPointer(rebasing: slot[0..<write(i, slot)]))
+                offset += slot.count
+            }
+            try encrypt(messages: messages, padding: padding, label: label, random: &random, into: output)
+        }
+    }
+
     /// Encrypts every message of `messages`; message i uses `.deterministic(seed, index + i)`
     /// when `randomness` is `.deterministic(seed, index)`. Injected padding bytes belong to one
     /// message and are refused here.
@@ -44,19 +66,23 @@ extension RSAEncryptor {
                         randomness: PaddingRandomness = .secure) throws -> [[UInt8]] {
         let k = key.modulusOctets
         var flat = [UInt8](repeating: 0, count: messages.count * k)
-        try withBuffers(messages) { buffers in
-            try label.withUnsafeBytes { l in
-                try flat.withUnsafeMutableBytes { out in
-                    switch randomness {
-                    case .secure:
-                        var random = [SecureRandom()]
-                        try encrypt(messages: buffers, padding: padding, label: l, random: &random, into: out)
-                    case let .deterministic(seed, index):
-                        var random = (0..<UInt64(messages.count)).map { DeterministicStream(seed: seed, index: index &+ $0) }
-                        try encrypt(messages: buffers, padding: padding, label: l, random: &random, into: out)
-                    case .injected:
-                        throw XSigError(.invalidArgument, "injected padding bytes belong to one message; encrypt each message on its own")
-                    }
+        try label.withUnsafeBytes { l in
+            try flat.withUnsafeMutableBytes { out in
+                func run<S: RandomSource>(_ random: inout [S]) throws {
+                    try encrypt(count: messages.count, capacity: { messages[$0].count }, write: { i, slot in
+                        messages[i].withUnsafeBytes { slot.copyMemory(from: $0) }
+                        return messages[i].count
+                    }, padding: padding, label: l, random: &random, into: out)
+                }
+                switch randomness {
+                case .secure:
+                    var random = [SecureRandom()]
+                    try run(&random)
+                case let .deterministic(seed, index):
+                    var random = (0..<UInt64(messages.count)).map { DeterministicStream(seed: seed, index: index &+ $0) }
+                    try run(&random)
+                case .injected:
+                    throw XSigError(.invalidArgument, "injected padding bytes belong to one message; encrypt each message on its own")
                 }
             }
         }
@@ -76,24 +102,5 @@ extension RSAEncryptor {
         }
         guard ok else { throw XSigError(.invalidArgument, "message representative out of range: an input is not smaller than the modulus") }
         return (0..<blocks.count).map { Array(output[$0 * k..<($0 + 1) * k]) }
-    }
-}
-
-/// Calls `body` with raw views of every array, laid end to end in one buffer (wiped afterwards:
-/// the messages carry session tokens).
-private func withBuffers<T>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> T) rethrows -> T {
-    let total = arrays.reduce(0) { $0 + $1.count }
-    return try withUnsafeTemporaryAllocation(byteCount: max(total, 1), alignment: 8) { storage in
-        defer { storage.initializeMemory(as: UInt8.self, repeating: 0) }
-        var views: [UnsafeRawBufferPointer] = []
-        views.reserveCapacity(arrays.count)
-        var offset = 0
-        for array in arrays {
-            let slot = UnsafeMutableRawBufferPointer(rebasing: storage[offset..<offset + array.count])
-            array.withUnsafeBytes { slot.copyMemory(from: $0) }
-            views.append(UnsafeRawBufferPointer(slot))
-            offset += array.count
-        }
-        return try body(views)
     }
 }

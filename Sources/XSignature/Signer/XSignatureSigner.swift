@@ -60,22 +60,10 @@ public struct XSignatureSigner: Sendable {
     /// source. Header values in payload order.
     public func sign<R: RandomSource>(_ payloads: [SignaturePayload], random: inout [R]) throws -> [String] {
         let k = encryptor.modulusOctets
-        let messageBytes = payloads.reduce(0) { $0 + $1.byteCount }
-        return try withUnsafeTemporaryAllocation(byteCount: messageBytes + payloads.count * k, alignment: 64) { scratch in
-            // The payloads hold session tokens: wipe them once the ciphertexts exist.
-            defer { scratch.initializeMemory(as: UInt8.self, repeating: 0) }
-            var messages: [UnsafeRawBufferPointer] = []
-            messages.reserveCapacity(payloads.count)
-            var offset = 0
-            for payload in payloads {
-                let slot = UnsafeMutableRawBufferPointer(rebasing: scratch[offset..<offset + payload.byteCount])
-                let length = payload.write(into: slot)
-                messages.append(UnsafeRawBufferPointer(rebasing: slot[0..<length]))
-                offset += payload.byteCount
-            }
-            let ciphertexts = UnsafeMutableRawBufferPointer(rebasing: scratch[messageBytes...])
-            try encryptor.encrypt(messages: messages, padding: padding, label: UnsafeRawBufferPointer(start: nil, count: 0),
-                                  random: &random, into: ciphertexts)
+        return try withUnsafeTemporaryAllocation(byteCount: max(1, payloads.count * k), alignment: 64) { ciphertexts in
+            try encryptor.encrypt(count: payloads.count, capacity: { payloads[$0].byteCount }, write: { payloads[$0].write(into: $1) },
+                                  padding: padding, label: UnsafeRawBufferPointer(start: nil, count: 0), random: &random,
+                                  into: UnsafeMutableRawBufferPointer(rebasing: ciphertexts[0..<payloads.count * k]))
             return (0..<payloads.count).map { i in
                 let ciphertext = UnsafeRawBufferPointer(rebasing: ciphertexts[i * k..<(i + 1) * k])
                 return String(unsafeUninitializedCapacity: Base64.encodedLength(k)) { out in
