@@ -2,11 +2,11 @@
 /// host) and the header values. The raw value is the name shared by the input columns of
 /// `xsig batch` (CSV header, NDJSON keys); ``flag`` is the matching command-line option.
 public enum LogoutHeaderField: String, CaseIterable, Sendable, Hashable, Comparable {
-    case domain = "domain"
+    case domain
     case clientID = "client_id"
     case deviceFingerprint = "device_fingerprint"
     case osVersion = "os_version"
-    case agent = "agent"
+    case agent
     case deviceIP = "device_ip"
     case language = "lang"
     case tenantID = "tenant_id"
