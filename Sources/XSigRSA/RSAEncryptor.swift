@@ -33,10 +33,12 @@ public struct RSAEncryptor: Sendable {
         /// The engines themselves (every case but `auto`).
         public static let engines: [Backend] = [.gmp, .openssl, .lanes]
 
-        /// The engine `auto` stands for on this machine (any other case is itself).
-        public var resolved: Backend {
+        /// The engine this case stands for on this machine: `auto` is `lanes` when the kernel
+        /// selected here (``LanesKernel/selected()``) is `ifma`, else `gmp`. Throws, like `lanes`
+        /// itself, when `XSIG_LANES_KERNEL` names no kernel this CPU runs: no silent fallback.
+        public func resolved() throws -> Backend {
             guard self == .auto else { return self }
-            return LanesKernel.ifmaSupported && (try? LanesKernel.selected()) == .ifma ? .lanes : .gmp
+            return try LanesKernel.selected() == .ifma ? .lanes : .gmp
         }
     }
 
@@ -49,7 +51,7 @@ public struct RSAEncryptor: Sendable {
 
     public init(key: RSAPublicKey, backend: Backend = .gmp) throws {
         self.key = key
-        self.backend = backend.resolved
+        self.backend = try backend.resolved()
         switch self.backend {
         case .gmp, .auto:
             backing = try GMPBackend(key: key)

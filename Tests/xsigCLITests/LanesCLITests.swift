@@ -61,6 +61,12 @@ final class LanesCLITests: XCTestCase {
         XCTAssertEqual(bogus.status, 2)
         XCTAssertEqual(bogus.stdout, "")
         XCTAssertEqual(bogus.stderr, "xsig: XSIG_LANES_KERNEL=avx9000 is not a lanes kernel; use ifma or portable\n")
+        // auto does not fall back silently either.
+        let auto = try CLIRunner.run(["batch", "--key", Self.key, "--input", "-", "--output", "-", "--quiet", "--backend", "auto"],
+                                     stdin: Data("tok\n".utf8), environment: environment(kernel: "avx9000"))
+        XCTAssertEqual(auto.status, 2)
+        XCTAssertEqual(auto.stdout, "")
+        XCTAssertEqual(auto.stderr, "xsig: XSIG_LANES_KERNEL=avx9000 is not a lanes kernel; use ifma or portable\n")
         if !Self.ifma {
             let ifma = try CLIRunner.run(["sign", "--key", Self.key, "--session-token", "abc", "--backend", "lanes"],
                                          environment: environment(kernel: "ifma"))
