@@ -133,6 +133,34 @@ final class LanesCrossCheckTests: XCTestCase {
         XCTAssertGreaterThan(decrypted, 250)
     }
 
+    /// One kernel call may mix paddings and lengths: encoded messages of pkcs1 and three OAEP
+    /// variants side by side in one group of eight, each decrypted by OpenSSL with its own padding.
+    func testMixedPaddingsInOneGroupDecryptWithOpenSSL() throws {
+        var rng = SplitMix64(state: 0x3177)
+        let pair = try TestKeys.pair(bits: 2048)
+        let key = try pair.publicKey()
+        let k = key.modulusOctets
+        let paddings: [RSAEncryptionPadding] = [.pkcs1v15, .oaepSHA256, .oaepSHA1, .oaepSHA256MGF1SHA1,
+                                                .pkcs1v15, .oaep(hash: .sha512), .oaepSHA256, .pkcs1v15]
+        var messages: [[UInt8]] = [], blocks: [[UInt8]] = []
+        for padding in paddings {
+            let message = rng.bytes(Int.random(in: 0...padding.maximumMessageLength(modulusOctets: k), using: &rng))
+            var em = [UInt8](repeating: 0, count: k)
+            var random = SecureRandom()
+            message.withUnsafeBytes { m in
+                em.withUnsafeMutableBytes { RSAEncryptor.encode(message: m, padding: padding, label: UnsafeRawBufferPointer(start: nil, count: 0), random: &random, into: $0) }
+            }
+            messages.append(message)
+            blocks.append(em)
+        }
+        for kernel in Engines.lanesKernels {
+            let ciphertexts = try RSAEncryptor(key: key, lanesKernel: kernel).rawEncrypt(batch: blocks)
+            for i in paddings.indices {
+                XCTAssertEqual(try pair.decrypt(ciphertexts[i], padding: paddings[i]), messages[i], "\(kernel) lane \(i) \(paddings[i].name)")
+            }
+        }
+    }
+
     /// Deterministic padding: a batch gives, message by message, the bytes of the single-message
     /// path, on gmp, openssl and both lanes kernels alike.
     func testDeterministicBatchesAreByteIdenticalAcrossEngines() throws {
