@@ -4,6 +4,8 @@
 //
 // Layers, arrows pointing down only (docs/ARCHITECTURE.md):
 //   xsig (command line)
+//     -> XSigMock (the SDK API as an HTTP server: routes, X-signature checks, replay cache, tokens)
+//       -> XSigHTTP (reusable HTTP/1.1 server plumbing on SwiftNIO: limits, drain, metrics)
 //     -> XSigBatch, XSigVectors, XSigBench (batch pipeline, test-vector tools, benchmark engine)
 //       -> XSignature (X-signature payload, signer, verifier, request headers)
 //         -> XSigRSA (keys, RSA primitive, EME paddings, gmp/openssl backends, randomness)
@@ -24,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -70,6 +73,25 @@ let package = Package(
             name: "XSigBench",
             dependencies: ["XSignature"]
         ),
+        .target(
+            name: "XSigHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "XSigMock",
+            dependencies: [
+                "XSignature",
+                "XSigHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "xsig",
             dependencies: [
@@ -77,6 +99,8 @@ let package = Package(
                 "XSigBatch",
                 "XSigVectors",
                 "XSigBench",
+                "XSigHTTP",
+                "XSigMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -16,6 +16,7 @@ struct XSig: ParsableCommand {
           xsig sign --key K --session-token T
           xsig batch --key K --input tokens.txt --output out.ndjson
           xsig verify --private-key P --signature S
+          xsig mock --private-key P --listen 127.0.0.1:0
           xsig vectors generate --out DIR
           xsig bench
 
@@ -25,7 +26,7 @@ struct XSig: ParsableCommand {
         sha1, sha224, sha256, sha384, sha512.
         """,
         version: "0.1.0",
-        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, KeygenCommand.self]
+        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, MockCommand.self, KeygenCommand.self]
     )
 
     /// Runs the command and turns every xsig error into one `xsig: ` line and an exit status.

@@ -32,6 +32,10 @@ struct VerifyCommand: ParsableCommand {
         {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1
         if not.
 
+        --lenient-length accepts a --signature whose ciphertext is shorter than k
+        octets (leading zero octets dropped by the client), as Java's SunJCE and
+        BouncyCastle, Node and openssl pkeyutl do; RFC 8017 refuses it.
+
         Bad arguments, keys or files exit 2.
 
         Examples:
@@ -61,6 +65,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Verification threads for --input (default: all online CPUs).", valueName: "n"))
     var threads: Int?
 
+    @Flag(name: .long, help: "Accept a --signature shorter than k octets, left-padded with zeros, as Java, Node and openssl pkeyutl do (RFC 8017 refuses it).")
+    var lenientLength = false
+
     func run() throws {
         guard (signature == nil) != (input == nil) else {
             throw XSigError(.invalidArgument, signature == nil ? "give --signature B64 or --input FILE" : "give --signature or --input, not both")
@@ -76,7 +83,8 @@ struct VerifyCommand: ParsableCommand {
         let key = try decryption.key.load().key
         let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: decryption.backend)
         if let signature {
-            let result = verifier.verify(signature: signature.filter { !$0.isWhitespace }, expecting: expectations)
+            let result = verifier.verify(signature: signature.filter { !$0.isWhitespace }, length: lenientLength ? .lenient : .strict,
+                                         expecting: expectations)
             emit(result.json)
             if !result.isValid { throw CommandFailure(message: "", status: ExitStatus.negative) }
         } else if let input {

@@ -1,0 +1,86 @@
+import NIOCore
+import NIOHTTP1
+import XSigHTTP
+import XSignature
+
+/// The routes of `xsig mock`: the OneAccess SDK APIs that a client of the logout API calls.
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /api/v2/sdk/server-date` | 200 `{"timestamp":"<epoch ms>"}` |
+/// | `GET /api/v2/sdk/public-key` | 200 `{"public_key":"<PEM SPKI>"}` |
+/// | `GET /api/v2/sdk/logout` | the ``SignatureChecks``; 200 `success` or 400 `{"error_code","error_msg"}` |
+/// | `POST /api/v2/sdk/profile/update` | the same checks (the body is accepted, not read) |
+///
+/// `/metrics` and `/healthz` are the HTTP layer's.
+public struct MockResponder: HTTPResponder {
+    public static let serverDate = "/api/v2/sdk/server-date"
+    public static let publicKey = "/api/v2/sdk/public-key"
+    public static let logout = "/api/v2/sdk/logout"
+    public static let profileUpdate = "/api/v2/sdk/profile/update"
+    static let routes: [String: HTTPMethod] = [serverDate: .GET, publicKey: .GET, logout: .GET, profileUpdate: .POST]
+
+    public let checks: SignatureChecks
+    private let publicKeyBody: String
+    private let metrics: MetricsRegistry
+
+    static let rejections = "xsig_mock_rejections_total"
+    static let accepted = "xsig_mock_accepted_total"
+
+    public init(privateKey: RSAPrivateKey, configuration: MockConfiguration, metrics: MetricsRegistry) throws {
+        checks = try SignatureChecks(privateKey: privateKey, configuration: configuration)
+        publicKeyBody = "{\"public_key\":\(JSONString.quote(privateKey.publicKey.pemRepresentation))}"
+        self.metrics = metrics
+        metrics.describe(Self.accepted, .counter, help: "Signed requests that passed every check, by route.")
+        metrics.describe(Self.rejections, .counter, help: "Signed requests refused with 400, by error_code (the first failed check).")
+    }
+
+    public func route(for request: HTTPRequest) -> String {
+        let path = String(request.path)
+        return Self.routes[path] == nil ? "unmatched" : path
+    }
+
+    public func respond(to request: HTTPRequest, context: HTTPResponderContext) -> EventLoopFuture<HTTPResponse> {
+        let path = String(request.path)
+        guard let method = Self.routes[path] else {
+            return context.answer(.error(.notFound, code: "not_found", message: "no such route"))
+        }
+        guard request.method == method else {
+            var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(path) takes \(method.rawValue)")
+            response.headers.add(name: "Allow", value: method.rawValue)
+            return context.answer(response)
+        }
+        switch path {
+        case Self.serverDate:
+            return context.answer(.json(.ok, "{\"timestamp\":\"\(checks.configuration.clock())\"}"))
+        case Self.publicKey:
+            return context.answer(.json(.ok, publicKeyBody))
+        default:
+            let purpose: SignatureChecks.Purpose = path == Self.logout ? .logout : .profileUpdate
+            let headers = request.headers
+            let (checks, metrics) = (checks, metrics)
+            return context.offload {
+                switch checks.check(header: { headers.first(name: $0) }, purpose: purpose) {
+                case .success:
+                    metrics.increment(Self.accepted, [("route", path)])
+                    return .text(.ok, "success")
+                case let .failure(rejection):
+                    metrics.increment(Self.rejections, [("error_code", rejection.code.rawValue)])
+                    return .error(.badRequest, code: rejection.code.rawValue, message: rejection.message)
+                }
+            }
+        }
+    }
+
+    /// Gauges read at scrape time: replay-cache size and the tokens' states.
+    public func metricsText() -> String {
+        var text = "# HELP xsig_mock_replay_cache_entries Signatures remembered for the replay check (expire with the window).\n"
+            + "# TYPE xsig_mock_replay_cache_entries gauge\nxsig_mock_replay_cache_entries \(checks.replayCache?.count ?? 0)\n"
+        if let tokens = checks.configuration.tokens {
+            let counts = tokens.counts
+            text += "# HELP xsig_mock_tokens Session tokens of --tokens by state.\n# TYPE xsig_mock_tokens gauge\n"
+                + "xsig_mock_tokens{state=\"active\"} \(counts.active)\nxsig_mock_tokens{state=\"logged_out\"} \(counts.loggedOut)\n"
+        }
+        return text
+    }
+}

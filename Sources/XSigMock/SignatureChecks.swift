@@ -1,0 +1,91 @@
+import XSignature
+
+/// The checks of a signed SDK request, in the documented order; the first that fails is the
+/// answer. CPU-heavy (RSA decryption): run it on the server's worker pool, never on an event loop.
+///
+/// 1. mandatory headers present (non-empty) and X-client-id equal to the configured one;
+/// 2. X-signature is Base64 and decrypts under one of the accepted paddings;
+/// 3. the payload parses strictly (``PayloadParser``);
+/// 4. the timestamp is within the skew of the server clock;
+/// 5. the signature was not accepted before inside the window (unless replay is allowed);
+/// 6. with a tokens file: the token is known and not logged out (a logout ends it).
+public struct SignatureChecks: Sendable {
+    public enum Purpose: Sendable {
+        /// Ends the session of a tokens-file token.
+        case logout
+        /// Requires an active session, changes nothing.
+        case profileUpdate
+    }
+
+    public let configuration: MockConfiguration
+    public let replayCache: ReplayCache?
+    private let verifiers: [XSignatureVerifier]
+
+    public init(privateKey: RSAPrivateKey, configuration: MockConfiguration) throws {
+        precondition(!configuration.paddings.isEmpty, "at least one padding")
+        self.configuration = configuration
+        verifiers = try configuration.paddings.map {
+            try XSignatureVerifier(privateKey: privateKey, padding: $0, backend: configuration.backend)
+        }
+        replayCache = configuration.allowReplay ? nil : ReplayCache(windowSeconds: configuration.maximumSkewSeconds)
+    }
+
+    /// Runs the checks on a request's headers (`header` looks a name up case-insensitively).
+    /// Returns the verified payload or the first failed check.
+    public func check(header: (String) -> String?, purpose: Purpose) -> Result<SignaturePayload, MockRejection> {
+        for name in MockConfiguration.mandatoryHeaders where (header(name) ?? "").isEmpty {
+            return .failure(MockRejection(.missingHeader, "mandatory header \(name) is missing or empty"))
+        }
+        if let expected = configuration.clientID, header("X-client-id") != expected {
+            return .failure(MockRejection(.clientIDMismatch, "X-client-id is not the client id this server expects"))
+        }
+        let signature = header("X-signature")!.filter { !$0.isWhitespace }
+        guard let decoded = try? Base64.decode(signature) else {
+            return .failure(MockRejection(.malformedSignature, MockErrorCode.malformedSignature.payloadMessage))
+        }
+        let ciphertext = configuration.length.normalize(decoded, modulusOctets: verifiers[0].decryptor.modulusOctets)
+        let now = configuration.clock()
+        let expectations = XSignatureVerifier.Expectations(now: now, maximumSkewSeconds: configuration.maximumSkewSeconds)
+        var result = VerificationResult(failure: .decryptionError)
+        for verifier in verifiers {
+            result = verifier.verify(ciphertext: ciphertext, expecting: expectations)
+            if result.failure != .decryptionError { break }
+        }
+        if let failure = result.failure {
+            return .failure(rejection(for: failure, ciphertextOctets: decoded.count, timestamp: result.timestamp, now: now))
+        }
+        let payload = try! SignaturePayload(sessionToken: result.sessionToken!, timestamp: UInt64(result.timestamp!)!, nonce: result.nonce)
+        if let cache = replayCache, !cache.insert(ciphertext: ciphertext, timestamp: payload.timestamp, now: now) {
+            return .failure(MockRejection(.replayedSignature, "this X-signature was already used inside the \(configuration.maximumSkewSeconds)-second window"))
+        }
+        if let tokens = configuration.tokens {
+            let status = purpose == .logout ? tokens.logout(payload.sessionToken) : tokens.status(of: payload.sessionToken)
+            switch status {
+            case .active: break
+            case .unknown: return .failure(MockRejection(.unknownSessionToken, "the session token is not one of this server's tokens"))
+            case .loggedOut: return .failure(MockRejection(.sessionLoggedOut, "the session of this token has ended (logged out)"))
+            }
+        }
+        return .success(payload)
+    }
+
+    private func rejection(for failure: VerificationFailure, ciphertextOctets: Int, timestamp: String?, now: UInt64) -> MockRejection {
+        let code = MockErrorCode(failure)
+        switch code {
+        case .decryptionError:
+            let k = verifiers[0].decryptor.modulusOctets
+            let length = ciphertextOctets == k ? "" : configuration.length == .strict && ciphertextOctets < k
+                ? " (it is \(ciphertextOctets) octets, the key needs \(k); see --lenient-length)"
+                : " (it is \(ciphertextOctets) octets, the key needs \(k))"
+            let names = configuration.paddings.map(\.name).joined(separator: ", ")
+            return MockRejection(code, "X-signature does not decrypt under the accepted paddings (\(names))\(length)")
+        case .staleTimestamp, .futureTimestamp:
+            let signed = timestamp.flatMap { UInt64($0) } ?? now
+            let seconds = (signed > now ? signed - now : now - signed) / 1000
+            let direction = code == .staleTimestamp ? "behind" : "ahead of"
+            return MockRejection(code, "the timestamp is \(seconds) s \(direction) the server clock; at most \(configuration.maximumSkewSeconds) s is accepted")
+        default:
+            return MockRejection(code, code.payloadMessage)
+        }
+    }
+}

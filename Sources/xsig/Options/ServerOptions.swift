@@ -1,0 +1,67 @@
+import ArgumentParser
+import XSigHTTP
+import XSignature
+
+/// The listening address, worker threads and HTTP limits of xsig's servers (`mock`, and the
+/// signing sidecar next), each limit with its default and its answer.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Address to listen on, HOST:PORT ([::1]:PORT for IPv6); port 0 picks a free one.", valueName: "host:port"))
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads for the decryptions (default: every online CPU).", valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Request line plus headers, in bytes; more gets 431.", valueName: "bytes"))
+    var maxHeaderBytes: Int = HTTPServerConfiguration.Limits().maxHeaderBytes
+
+    @Option(name: .long, help: ArgumentHelp("Request body, in bytes; more gets 413.", valueName: "bytes"))
+    var maxBodyBytes: Int = HTTPServerConfiguration.Limits().maxBodyBytes
+
+    @Option(name: .long, help: ArgumentHelp("Open connections; one more gets 503 and is closed.", valueName: "n"))
+    var maxConnections: Int = HTTPServerConfiguration.Limits().maxConnections
+
+    @Option(name: .long, help: ArgumentHelp("Seconds a keep-alive connection may sit without a request before it is closed.", valueName: "s"))
+    var idleTimeout: Double = HTTPServerConfiguration.Limits().idleTimeoutSeconds
+
+    @Option(name: .long, help: ArgumentHelp("Seconds from a request's first byte to its last; slower gets 408.", valueName: "s"))
+    var requestTimeout: Double = HTTPServerConfiguration.Limits().requestTimeoutSeconds
+
+    @Option(name: .long, help: ArgumentHelp("Seconds requests in flight get to finish after SIGINT/SIGTERM.", valueName: "s"))
+    var drainTimeout: Double = HTTPServerConfiguration.Limits().drainTimeoutSeconds
+
+    func configuration(name: String) throws -> HTTPServerConfiguration {
+        let (host, port) = try Self.parseListen(listen)
+        if let threads, threads < 1 || threads > 1024 { throw XSigError(.invalidArgument, "--threads must be 1 to 1024") }
+        let limits = HTTPServerConfiguration.Limits(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                                                    idleTimeoutSeconds: idleTimeout, requestTimeoutSeconds: requestTimeout,
+                                                    drainTimeoutSeconds: drainTimeout)
+        if let problem = limits.problem() { throw XSigError(.invalidArgument, "--" + problem) }
+        return HTTPServerConfiguration(name: name, host: host, port: port, workerThreads: threads ?? System.cpuCount, limits: limits)
+    }
+
+    /// `HOST:PORT` or `[V6]:PORT`.
+    static func parseListen(_ text: String) throws -> (String, Int) {
+        let error = XSigError(.invalidArgument, "--listen must be HOST:PORT (e.g. 127.0.0.1:8080, [::1]:0), port 0 to 65535")
+        guard let colon = text.lastIndex(of: ":") else { throw error }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { throw error }
+        return (host, port)
+    }
+}
+
+/// `--backend` of the decrypting servers. `lanes` (the batch decryption engine) is accepted by
+/// name so that scripts can ask for it, and refused until the engine exists; `auto` picks the
+/// faster engine available: OpenSSL today (docs/server-side.md: GMP decrypts at about 0.73x of OpenSSL).
+enum DecryptionBackendChoice: String, ExpressibleByArgument, CaseIterable {
+    case gmp, openssl, lanes, auto
+
+    func resolve() throws -> RSADecryptor.Backend {
+        switch self {
+        case .gmp: return .gmp
+        case .openssl, .auto: return .openssl
+        case .lanes:
+            throw XSigError(.invalidArgument, "--backend lanes: the lanes batch decryption engine is not available in this build yet; use gmp, openssl or auto")
+        }
+    }
+}
