@@ -112,5 +112,6 @@ let package = Package(
         .testTarget(name: "XSigBatchTests", dependencies: ["XSigBatch", "XSignature"]),
         .testTarget(name: "XSigVectorsTests", dependencies: ["XSigVectors", "XSignature", "XSigBigInt"]),
         .testTarget(name: "xsigCLITests", dependencies: ["xsig", "XSignature"]),
+        .testTarget(name: "XSigMockTests", dependencies: ["XSigMock", "XSigHTTP", "XSignature"]),
     ]
 )

@@ -19,6 +19,9 @@ final class ConnectionClock {
 
     var onIdleTimeout: (() -> Void)?
     var onRequestTimeout: (() -> Void)?
+    /// Writes bytes below the HTTP codec and closes: for answering a request whose head never
+    /// arrived whole (NIOHTTP1's pipelining handler only lets responses to decoded requests through).
+    var writeRawAndClose: ((String) -> Void)?
 
     init(eventLoop: any EventLoop, limits: HTTPServerConfiguration.Limits) {
         self.eventLoop = eventLoop
@@ -62,6 +65,7 @@ final class ConnectionClock {
         cancelRequestTimer()
         onIdleTimeout = nil
         onRequestTimeout = nil
+        writeRawAndClose = nil
     }
 
     private func armIdle() {
@@ -100,6 +104,13 @@ final class RawActivityHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let clock: ConnectionClock
 
     init(clock: ConnectionClock) { self.clock = clock }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        clock.writeRawAndClose = { text in
+            let buffer = context.channel.allocator.buffer(string: text)
+            context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         clock.bytesArrived()

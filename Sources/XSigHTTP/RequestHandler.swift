@@ -44,7 +44,11 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         clock.onRequestTimeout = { [weak self] in
             guard let self else { return }
             switch self.state {
-            case .waiting, .receiving:
+            case .waiting:
+                self.stats.recordProtocolError(status: 408)
+                self.state = .closing
+                self.clock.writeRawAndClose?(Self.rawRequestTimeout)
+            case .receiving:
                 self.refuse(context: context, .error(.requestTimeout, code: "request_timeout",
                                                      message: "the request did not arrive whole within the server's request timeout"))
             case .responding, .closing:
@@ -141,6 +145,13 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
     }
+
+    /// The 408 for a request whose head never arrived whole, as bytes (see ConnectionClock.writeRawAndClose).
+    static let rawRequestTimeout: String = {
+        let body = #"{"error_code":"request_timeout","error_msg":"the request did not arrive whole within the server's request timeout"}"#
+        return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+    }()
 
     static let methodNotAllowed = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed on this route")
 
