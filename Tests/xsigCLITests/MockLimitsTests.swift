@@ -58,6 +58,12 @@ final class MockLimitsTests: XCTestCase {
             usleep(300_000)
         }
         XCTAssertEqual(RawHTTPClient.parse(trickle.readToEnd().bytes, requireWhole: false)?.status, 408)
+        // A whole head but only part of the body: 408 too, through the HTTP codec.
+        let body = try RawHTTPConnection(port: server.port)
+        body.send("POST /api/v2/sdk/profile/update HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        let partial = RawHTTPClient.parse(body.readToEnd().bytes, requireWhole: false)
+        XCTAssertEqual(partial?.status, 408)
+        XCTAssertEqual(partial?.errorCode, "request_timeout")
         // An idle keep-alive connection is closed silently.
         let idle = try RawHTTPConnection(port: server.port)
         idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -151,6 +151,10 @@ final class MockRoutesTests: XCTestCase {
         let other = try logout(server, signature: MockSigning.xsig(token: "t", padding: "oaep-sha1"))
         XCTAssertEqual(other.errorCode, "decryption_error")
         XCTAssertTrue(other.body.contains("oaep-sha256, oaep-sha256-mgf1sha1, pkcs1"), other.body)
+        let taken = try CLIRunner.run(["mock", "--private-key", MockServerProcess.demoKey, "--listen", "127.0.0.1:\(server.port)"], timeout: 30)
+        XCTAssertEqual(taken.status, 2)
+        XCTAssertTrue(taken.stderr.hasPrefix("xsig: --listen 127.0.0.1:\(server.port): "), taken.stderr)
+        XCTAssertEqual(taken.stdout, "", "no ready line when the bind fails")
         XCTAssertEqual(server.stop(), 0)
 
         let lanes = try CLIRunner.run(["mock", "--private-key", MockServerProcess.demoKey, "--listen", "127.0.0.1:0", "--backend", "lanes"], timeout: 30)
