@@ -75,7 +75,7 @@ kill -TERM "$mock_pid"
 status=0; wait "$mock_pid" || status=$?
 mock_pid=""
 
-echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $("$XSIG" --version) | soak ${DURATION}s in ${SEGMENT}s segments | mock --threads $THREADS --backend $BACKEND --max-skew-seconds 60 | wrk 1 thread, $CONNECTIONS connections"
 python3 - "$tmp/segments.jsonl" "$tmp/rss.txt" "$tmp/metrics.txt" "$status" "$(tail -n 1 "$tmp/mock.err")" "$OUT" <<'PY'
 import json, re, sys
