@@ -50,7 +50,9 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// Minimal JSON string quoting (RFC 8259 section 7) for the server's own bodies.
+/// Minimal JSON string quoting (RFC 8259 section 7) for the HTTP layer's own error bodies. The
+/// HTTP layer depends on SwiftNIO only, not on the crypto stack, so it does not use XSignature's
+/// JSONObjectWriter; the routes above it (XSigMock) do.
 public enum JSONString {
     public static func quote(_ text: String) -> String {
         var out = "\""

@@ -29,7 +29,9 @@ public struct MockResponder: HTTPResponder {
 
     public init(privateKey: RSAPrivateKey, configuration: MockConfiguration, metrics: MetricsRegistry) throws {
         checks = try SignatureChecks(privateKey: privateKey, configuration: configuration)
-        publicKeyBody = "{\"public_key\":\(JSONString.quote(privateKey.publicKey.pemRepresentation))}"
+        var body = JSONObjectWriter()
+        body.add("public_key", privateKey.publicKey.pemRepresentation)
+        publicKeyBody = body.finish()
         self.metrics = metrics
         metrics.describe(Self.accepted, .counter, help: "Signed requests that passed every check, by route.")
         metrics.describe(Self.rejections, .counter, help: "Signed requests refused with 400, by error_code (the first failed check).")
@@ -52,7 +54,9 @@ public struct MockResponder: HTTPResponder {
         }
         switch path {
         case Self.serverDate:
-            return context.answer(.json(.ok, "{\"timestamp\":\"\(checks.configuration.clock())\"}"))
+            var body = JSONObjectWriter()
+            body.add("timestamp", String(checks.configuration.clock()))  // a string, as the vendor's API
+            return context.answer(.json(.ok, body.finish()))
         case Self.publicKey:
             return context.answer(.json(.ok, publicKeyBody))
         default:
