@@ -14,7 +14,7 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
     public var eventLoopThreads: Int
     public var limits: Limits
 
-    public init(name: String, host: String = "127.0.0.1", port: Int = 8080, workerThreads: Int = System.cpuCount,
+    public init(name: String, host: String = "127.0.0.1", port: Int = 8080, workerThreads: Int = HostSystem.cpuCount,
                 eventLoopThreads: Int = 1, limits: Limits = Limits()) {
         self.name = name
         self.host = host
@@ -63,19 +63,3 @@ public struct HTTPServerConfiguration: Sendable, Hashable {
         }
     }
 }
-
-/// Host facts the defaults depend on.
-public enum System {
-    /// Online CPUs, at least 1.
-    public static var cpuCount: Int {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -36,7 +36,7 @@ struct ServerOptions: ParsableArguments {
                                                     idleTimeoutSeconds: idleTimeout, requestTimeoutSeconds: requestTimeout,
                                                     drainTimeoutSeconds: drainTimeout)
         if let problem = limits.problem() { throw XSigError(.invalidArgument, "--" + problem) }
-        return HTTPServerConfiguration(name: name, host: host, port: port, workerThreads: threads ?? System.cpuCount, limits: limits)
+        return HTTPServerConfiguration(name: name, host: host, port: port, workerThreads: threads ?? HostSystem.cpuCount, limits: limits)
     }
 
     /// `HOST:PORT` or `[V6]:PORT`.
