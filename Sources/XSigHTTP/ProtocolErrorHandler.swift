@@ -12,6 +12,9 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPServerResponsePart
 
     private var responseInProgress = false
+    /// Answer once: the decoder may report its error again for bytes already buffered, and a
+    /// connection that is closing after a refusal (413, 408) reports the cut-off body at EOF.
+    private var answered = false
     private let stats: ServerStats
 
     init(stats: ServerStats) { self.stats = stats }
@@ -25,6 +28,8 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.fireErrorCaught(error)
             return
         }
+        guard !answered else { return }
+        answered = true
         let response: HTTPResponse = parserError == .headerOverflow
             ? .error(.requestHeaderFieldsTooLarge, code: "header_too_large", message: "request line and headers are over the server's limit")
             : .error(.badRequest, code: "bad_request", message: "malformed HTTP request")
@@ -42,7 +47,9 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head) where head.status.code >= 200: responseInProgress = true
+        case .head(let head) where head.status.code >= 200:
+            responseInProgress = true
+            if head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) { answered = true }
         case .end: responseInProgress = false
         default: break
         }

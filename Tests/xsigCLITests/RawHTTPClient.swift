@@ -67,6 +67,12 @@ final class RawHTTPConnection: @unchecked Sendable {
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Whether bytes (or the close) are waiting to be read, after at most `milliseconds`.
+    func readable(withinMilliseconds milliseconds: Int32 = 0) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, milliseconds) > 0
+    }
+
     /// Reads until the peer closes (or the read timeout); returns what arrived and whether it closed.
     func readToEnd() -> (bytes: [UInt8], closed: Bool) {
         var all: [UInt8] = []
