@@ -85,6 +85,10 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 refuse(context: context, Self.bodyTooLarge(limits.maxBodyBytes))
                 return
             }
+            if head.version == .http1_1, head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // curl and others wait (about 1 s) for this before sending a body over 1 KiB.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            }
             state = .receiving(head, [])
         case let (.body(buffer), .receiving(head, body)):
             guard body.count + buffer.readableBytes <= limits.maxBodyBytes else {

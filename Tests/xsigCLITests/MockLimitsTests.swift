@@ -43,6 +43,21 @@ final class MockLimitsTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0)
     }
 
+    func testExpectContinue() throws {
+        let server = try MockServerProcess.start([], test: self)
+        let connection = try RawHTTPConnection(port: server.port)
+        var head = "POST /api/v2/sdk/profile/update HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n"
+        for (name, value) in MockSigning.headers(signature: try MockSigning.xsig(token: "continue")) { head += "\(name): \(value)\r\n" }
+        connection.send(head + "\r\n")
+        XCTAssertTrue(connection.readable(withinMilliseconds: 5000), "an interim answer before the body")
+        var interim = [UInt8](repeating: 0, count: 256)
+        let n = interim.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        XCTAssertTrue(String(decoding: interim.prefix(max(0, n)), as: UTF8.self).hasPrefix("HTTP/1.1 100 Continue\r\n"))
+        connection.send("{}")
+        XCTAssertEqual(RawHTTPClient.parse(connection.readToEnd().bytes, requireWhole: false)?.status, 200)
+        XCTAssertEqual(server.stop(), 0)
+    }
+
     func testSlowAndIdleClientsAreTimedOut() throws {
         let server = try MockServerProcess.start(["--request-timeout", "1", "--idle-timeout", "1"], test: self)
         // Half a request line, then nothing: 408 within the request timeout, then the close.
