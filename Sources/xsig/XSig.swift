@@ -8,8 +8,8 @@ struct XSig: ParsableCommand {
         commandName: "xsig",
         abstract: "Offline X-signature computation: RSA encryption (PKCS#1 v1.5, OAEP) on GMP, cross-checked against OpenSSL.",
         discussion: """
-        X-signature = Base64(RSA-encrypt(public key, payload)) with
-        payload "session_token=<token>&timestamp=<ms>&nonce=<hex of ms>".
+        X-signature = Base64(RSA-encrypt(public key, payload)) with payload \
+        "session_token=<token>&timestamp=<ms>&nonce=<hex of ms>".
 
         Start here:
           xsig demo                       the whole job on the demo key
@@ -20,10 +20,9 @@ struct XSig: ParsableCommand {
           xsig vectors generate --out DIR
           xsig bench
 
-        Paddings (--padding): pkcs1; oaep-sha256 (MGF1-SHA-256, Java
-        with BouncyCastle); oaep-sha256-mgf1sha1 (Java's default SunJCE);
-        oaep-sha1; generally oaep-<hash>[-mgf1<hash>], hash one of
-        sha1, sha224, sha256, sha384, sha512.
+        Paddings (--padding): pkcs1; oaep-sha256 (MGF1-SHA-256, Java with BouncyCastle); \
+        oaep-sha256-mgf1sha1 (Java's default SunJCE); oaep-sha1; generally oaep-<hash>[-mgf1<hash>], \
+        hash one of sha1, sha224, sha256, sha384, sha512.
         """,
         version: "0.1.0",
         subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, MockCommand.self, KeygenCommand.self]

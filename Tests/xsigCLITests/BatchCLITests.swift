@@ -227,7 +227,8 @@ final class BatchCLITests: XCTestCase {
     }
 
     func testBatchHelpTeachesTheLoadToolsAndSharding() throws {
-        let help = try CLIRunner.run(["batch", "--help"]).stdout
+        // Wide enough that no phrase is split by the parser's wrapping.
+        let help = try CLIRunner.run(["batch", "--help"], environment: ["COLUMNS": "1000"]).stdout
         for needle in ["k6", "papaparse", "JMeter", "CSV Data Set", "vegeta attack -targets=", "JOB_COMPLETION_INDEX", "parallel",
                        "--shard", "stale timestamps", "authorised"] {
             XCTAssertTrue(help.contains(needle), "batch --help should mention \(needle)")

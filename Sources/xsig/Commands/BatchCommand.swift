@@ -8,53 +8,63 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Sign many session tokens for a load test: text, CSV or NDJSON in; NDJSON, CSV, vegeta targets or header blocks out.",
         discussion: """
-        Every input record gives exactly one output record, in input order, or one error record
-        (records in = records out + errors, as the summary line on stderr says). Signing runs on
-        all cores (--threads), memory stays flat whatever the input size, and a file --output only
-        appears once complete: it is written beside the target and renamed at the end, so an
+        Every input record gives exactly one output record, in input order, or one error record \
+        (records in = records out + errors, as the summary line on stderr says). Signing runs on all \
+        cores (--threads), memory stays flat whatever the input size, and a file --output only \
+        appears once complete: it is written beside the target and renamed at the end, so an \
         interrupted or failed run never leaves a truncated file under the target name.
 
-        INPUT (--input-format auto: from the extension .txt/.csv/.ndjson/.jsonl, else the first line)
+        INPUT (--input-format auto: from the extension .txt/.csv/.ndjson/.jsonl, else the first \
+        line):
           text    one session token per line (an empty line is an error record)
-          csv     RFC 4180 with a header row: session_token (required), timestamp, nonce and the
-                  request fields domain, client_id, device_fingerprint, os_version, agent,
-                  device_ip, lang, tenant_id (each overrides its flag for that record)
+          csv     RFC 4180 with a header row: session_token (required), timestamp,
+                  nonce and the request fields domain, client_id,
+                  device_fingerprint, os_version, agent, device_ip, lang, tenant_id
+                  (each overrides its flag for that record)
           ndjson  one JSON object per line with the same field names
 
-        TIMESTAMPS: a record's own timestamp wins; otherwise --timestamp (default now, or
-        --server-time) + index x --timestamp-step-ms. Servers reject stale timestamps, so sign a
+        TIMESTAMPS: a record's own timestamp wins; otherwise --timestamp (default now, or \
+        --server-time) + index x --timestamp-step-ms. Servers reject stale timestamps, so sign a \
         batch shortly before the load test runs, with the server's clock.
 
-        OUTPUT (--format)
-          ndjson   {"index","session_token","timestamp","nonce","signature","headers":{...}}
-          csv      index,session_token,timestamp,nonce,signature,domain,client_id,... (CRLF)
-          vegeta   GET https://<domain>/api/v2/sdk/logout + header lines, blank line between
+        OUTPUT (--format):
+          ndjson   one object per record: index, session_token, timestamp, nonce,
+                   signature, and headers {...} when request fields are given
+          csv      index,session_token,timestamp,nonce,signature,domain,... (CRLF)
+          vegeta   GET https://<domain>/api/v2/sdk/logout + header lines, a blank
+                   line between targets
           headers  one raw HTTP header block (Host + X- headers, CRLF) per record
-        vegeta and headers need --domain --client-id --device-fingerprint --os-version --agent
-        (or the matching columns); with ndjson/csv, headers appear once any request field is given.
 
-        EXAMPLES (point load tests only at systems you own or are authorised to test)
+        vegeta and headers need --domain --client-id --device-fingerprint --os-version --agent (or \
+        the matching columns); with ndjson/csv, headers appear once any request field is given.
+
+        EXAMPLES (point load tests only at systems you own or are authorised to test):
           xsig batch --key pub.pem --input tokens.txt --output signed.ndjson \\
               --server-time now.json --domain idp.example.com --client-id C \\
               --device-fingerprint FP --os-version "Android 14" --agent "loadtest/1.0"
           vegeta: xsig batch ... --format vegeta --output targets.txt
-                  vegeta attack -targets=targets.txt -rate=200/s -duration=60s | vegeta report
+                  vegeta attack -targets=targets.txt -rate=200/s -duration=60s \\
+                      | vegeta report
           k6:     xsig batch ... --format csv --output signed.csv
-                  const rows = papaparse.parse(open('signed.csv'), {header: true}).data;
-          JMeter: CSV Data Set Config, Filename signed.csv, "Ignore first line" false (names come
-                  from the header row), Allow quoted data true; then ${signature} etc. in a
-                  HTTP Header Manager.
-          Bad records: --on-error skip --errors bad.ndjson keeps going and lists each one.
+                  const rows = papaparse.parse(open('signed.csv'),
+                      {header: true}).data;
+          JMeter: CSV Data Set Config, Filename signed.csv, "Ignore first line"
+                  false (names come from the header row), Allow quoted data true;
+                  then ${signature} etc. in a HTTP Header Manager.
+          Bad records: --on-error skip --errors bad.ndjson keeps going and lists
+                  each one.
 
-        SHARDING beyond one machine: --shard I/N (0-based) signs the I-th of N contiguous slices;
+        SHARDING beyond one machine: --shard I/N (0-based) signs the I-th of N contiguous slices; \
         with --seed and a fixed --timestamp, cat shard-0 ... shard-(N-1) equals the unsharded output.
-          parallel xsig batch --key pub.pem --input tokens.txt --timestamp 1700000000000 \\
-              --shard {}/4 --output part-{}.ndjson ::: 0 1 2 3 && cat part-{0,1,2,3}.ndjson > all.ndjson
+          parallel xsig batch --key pub.pem --input tokens.txt \\
+              --timestamp 1700000000000 --shard {}/4 --output part-{}.ndjson \\
+              ::: 0 1 2 3 && cat part-{0,1,2,3}.ndjson > all.ndjson
           Kubernetes Indexed Job (completions: 8, completionMode: Indexed):
-              xsig batch ... --shard $JOB_COMPLETION_INDEX/8 --output /out/part-$JOB_COMPLETION_INDEX.ndjson
+              xsig batch ... --shard $JOB_COMPLETION_INDEX/8 \\
+                  --output /out/part-$JOB_COMPLETION_INDEX.ndjson
           Slurm array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT
 
-        --seed makes the padding deterministic (record i uses stream index i): TEST VECTORS ONLY.
+        --seed makes the padding deterministic (record i uses stream index i): TEST VECTORS ONLY. \
         See docs/batch.md for the formats, load-tool recipes and the BatchSigner library API.
         """
     )

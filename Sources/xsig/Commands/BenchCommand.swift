@@ -11,18 +11,18 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput of the gmp, openssl and lanes engines side by side.",
         discussion: """
-        Generates one RSA key per size (e = 65537), then measures every combination of
-        --bits x --padding x --operation x --threads on every --backend. The backends are
-        interleaved sample by sample (A B A B ...) so that a noisy machine hurts both alike;
-        each cell is the median of the samples with their min and max, and X/openssl is the
-        median of the sample-by-sample ratios. The lanes engine is measured with full groups of
-        eight messages per call (its kernel, ifma or portable, is named in the header). Rates are per CPU-second of the measuring thread
-        by default (--clock cpu), so time the scheduler gives to other processes does not count;
-        --clock wall measures elapsed time instead. The default run takes about a minute.
+        Generates one RSA key per size (e = 65537), then measures every combination of --bits x \
+        --padding x --operation x --threads on every --backend. The backends are interleaved sample \
+        by sample (A B A B ...) so that a noisy machine hurts both alike; each cell is the median of \
+        the samples with their min and max, and X/openssl is the median of the sample-by-sample \
+        ratios. The lanes engine is measured with full groups of eight messages per call (its \
+        kernel, ifma or portable, is named in the header). Rates are per CPU-second of the measuring \
+        thread by default (--clock cpu), so time the scheduler gives to other processes does not \
+        count; --clock wall measures elapsed time instead. The default run takes about a minute.
 
-        Operations: encrypt (padding + RSA on a 96-octet payload), sign-payload (payload +
-        encrypt + Base64: one X-signature header) and decrypt (the server's private operation:
-        CRT with blinding on GMP). benchmarks/batch/run.sh times `xsig batch` end to end.
+        Operations: encrypt (padding + RSA on a 96-octet payload), sign-payload (payload + encrypt + \
+        Base64: one X-signature header) and decrypt (the server's private operation: CRT with \
+        blinding on GMP). benchmarks/batch/run.sh times `xsig batch` end to end.
 
         Examples:
           xsig bench

@@ -5,22 +5,26 @@ struct DecryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decrypt",
         abstract: "RSA-decrypt one ciphertext with a private key (the server side of encrypt and sign).",
+        usage: """
+        xsig decrypt --private-key <file> --ciphertext-base64 <b64> [<options>]
+        xsig decrypt --private-key <file> --ciphertext-hex <hex> [<options>]
+        """,
         discussion: """
-        Prints the message as lowercase hex on stdout. An invalid ciphertext,
-        whichever RFC 8017 check it fails (length, c >= n, padding), prints the one
-        generic line "xsig: decryption error" and exits 1: telling the checks apart
-        would hand a sender a padding oracle (Bleichenbacher, Manger). --explain
-        adds which check failed, on stderr, for debugging your own ciphertexts only.
-        Bad arguments or keys exit 2.
+        Prints the message as lowercase hex on stdout. An invalid ciphertext, whichever RFC 8017 \
+        check it fails (length, c >= n, padding), prints the one generic line "xsig: decryption \
+        error" and exits 1: telling the checks apart would hand a sender a padding oracle \
+        (Bleichenbacher, Manger). --explain adds which check failed, on stderr, for debugging your \
+        own ciphertexts only. Bad arguments or keys exit 2.
 
-        The gmp backend blinds the ciphertext and exponentiates with CRT on GMP's
-        side-channel-silent mpn_sec functions (docs/server-side.md says what is
-        constant-time).
+        The gmp backend blinds the ciphertext and exponentiates with CRT on GMP's \
+        side-channel-silent mpn_sec functions (docs/server-side.md says what is constant-time).
 
         Examples:
-          xsig decrypt --private-key key.pem --ciphertext-base64 "$(xsig sign --key key.pub.pem --session-token T)"
+          SIG=$(xsig sign --key key.pub.pem --session-token T)
+          xsig decrypt --private-key key.pem --ciphertext-base64 "$SIG"
           xsig decrypt --private-key key.pem --padding pkcs1 --ciphertext-hex 5f3a...
-          xsig decrypt --private-key key.pem --backend openssl --label-hex 6c6162656c --ciphertext-hex 9c2e...
+          xsig decrypt --private-key key.pem --backend openssl \\
+              --label-hex 6c6162656c --ciphertext-hex 9c2e...
         """
     )
 

@@ -6,7 +6,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the main job on the bundled demo key: sign sample tokens, cross-check with OpenSSL, print headers and a throughput line.",
         discussion: """
-        The demo key (vectors/keys/demo-rsa-2048.pem) is PUBLIC TEST MATERIAL: its private half is
+        The demo key (vectors/keys/demo-rsa-2048.pem) is PUBLIC TEST MATERIAL: its private half is \
         published, so never send its signatures to a real server.
         """
     )

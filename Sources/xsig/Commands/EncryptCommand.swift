@@ -5,14 +5,16 @@ struct EncryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encrypt",
         abstract: "RSA-encrypt raw bytes (the primitive under sign), optionally with injected padding bytes.",
+        usage: "xsig encrypt --key <file> --message-hex <hex> [<options>]",
         discussion: """
-        --ps-hex (pkcs1) and --oaep-seed-hex (OAEP) inject the padding randomness so that
-        published known-answer vectors can be replayed byte for byte. Without them the padding is
-        random (OpenSSL's CSPRNG) or, with --seed, deterministic for test vectors.
+        --ps-hex (pkcs1) and --oaep-seed-hex (OAEP) inject the padding randomness so that published \
+        known-answer vectors can be replayed byte for byte. Without them the padding is random \
+        (OpenSSL's CSPRNG) or, with --seed, deterministic for test vectors.
 
         Examples:
           xsig encrypt --key pub.pem --message-hex 48656c6c6f --padding pkcs1
-          xsig encrypt --key k.pem --allow-weak-key --padding oaep-sha1 --message-hex 6628194e... --oaep-seed-hex 18b776ea...
+          xsig encrypt --key k.pem --allow-weak-key --padding oaep-sha1 \\
+              --message-hex 6628194e... --oaep-seed-hex 18b776ea...
         """
     )
 

@@ -8,15 +8,16 @@ struct HeadersCommand: ParsableCommand {
         commandName: "headers",
         abstract: "Print the complete logout request for one session token: every header, X-signature included.",
         discussion: """
-        GET /api/v2/sdk/logout needs X-operating-sys-version, X-device-fingerprint, X-agent,
-        X-client-id and X-signature, and optionally X-device-ip, X-L and X-tenant-id. This command
-        signs the token and prints the whole request as an HTTP/1.1 request head (CRLF line
-        ends), a runnable curl command, or JSON. A missing mandatory field is an error naming it.
-        Only send requests to systems you are authorised to test.
+        GET /api/v2/sdk/logout needs X-operating-sys-version, X-device-fingerprint, X-agent, \
+        X-client-id and X-signature, and optionally X-device-ip, X-L and X-tenant-id. This command \
+        signs the token and prints the whole request as an HTTP/1.1 request head (CRLF line ends), a \
+        runnable curl command, or JSON. A missing mandatory field is an error naming it. Only send \
+        requests to systems you are authorised to test.
 
         Examples:
-          xsig headers --key pub.pem --session-token T --domain idp.example.com --client-id C \\
-              --device-fingerprint FP --os-version "Android 14" --agent "myapp/1.0" --format curl
+          xsig headers --key pub.pem --session-token T --domain idp.example.com \\
+              --client-id C --device-fingerprint FP --os-version "Android 14" \\
+              --agent "myapp/1.0" --format curl
           xsig headers ... --server-time now.json --format json
 
         For many tokens, see xsig batch (same header flags).

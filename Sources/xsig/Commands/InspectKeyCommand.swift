@@ -6,8 +6,8 @@ struct InspectKeyCommand: ParsableCommand {
         commandName: "inspect-key",
         abstract: "Show what xsig reads from a public key: form, size, exponent, payload limits per padding.",
         discussion: """
-        Example:
-          xsig inspect-key --key response.json      (the body of GET /api/v2/sdk/public-key)
+        Example (the key from the body of GET /api/v2/sdk/public-key):
+          xsig inspect-key --key response.json
         """
     )
 

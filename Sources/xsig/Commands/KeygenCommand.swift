@@ -7,15 +7,14 @@ struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
         abstract: "Generate an RSA key pair with OpenSSL: PREFIX.pem (PKCS#8, mode 0600) and PREFIX.pub.pem.",
+        usage: "xsig keygen --out <prefix> [--bits <n>] [<options>]",
         discussion: """
-        The key comes from OpenSSL's generator (EVP_PKEY_keygen). PREFIX.pem is the
-        private key, PEM PKCS#8 "PRIVATE KEY" (or "ENCRYPTED PRIVATE KEY" with
-        --passphrase-file: PBES2, AES-256-CBC), created with mode 0600;
-        PREFIX.pub.pem is its SubjectPublicKeyInfo "PUBLIC KEY" for xsig sign --key.
-        Existing files are never replaced without --force. Each file is written
-        beside its target and renamed into place, so an interrupted run leaves no
-        partial key. Before finishing, the pair is loaded back and used for one
-        encrypt/decrypt round trip.
+        The key comes from OpenSSL's generator (EVP_PKEY_keygen). PREFIX.pem is the private key, PEM \
+        PKCS#8 "PRIVATE KEY" (or "ENCRYPTED PRIVATE KEY" with --passphrase-file: PBES2, \
+        AES-256-CBC), created with mode 0600; PREFIX.pub.pem is its SubjectPublicKeyInfo "PUBLIC \
+        KEY" for xsig sign --key. Existing files are never replaced without --force. Each file is \
+        written beside its target and renamed into place, so an interrupted run leaves no partial \
+        key. Before finishing, the pair is loaded back and used for one encrypt/decrypt round trip.
 
         Examples:
           xsig keygen --bits 3072 --out server

@@ -8,25 +8,25 @@ struct MockCommand: ParsableCommand {
         commandName: "mock",
         abstract: "Serve the SDK API over HTTP and check every X-signature, for testing clients and load harnesses offline.",
         discussion: """
-        Routes: GET /api/v2/sdk/server-date, GET /api/v2/sdk/public-key,
-        GET /api/v2/sdk/logout, POST /api/v2/sdk/profile/update, GET /metrics,
-        GET /healthz. When ready it prints one line on stdout,
+        Routes: GET /api/v2/sdk/server-date, GET /api/v2/sdk/public-key, GET /api/v2/sdk/logout, \
+        POST /api/v2/sdk/profile/update, GET /metrics, GET /healthz. When ready it prints one line \
+        on stdout:
           xsig mock: listening on http://HOST:PORT
-        SIGINT/SIGTERM: stop accepting, finish requests in flight, print a summary
-        on stderr, exit 0.
 
-        Checks on logout and profile update, in order, each with its error_code
-        in a 400 {"error_code":"...","error_msg":"..."}: mandatory headers
-        (missing_header, client_id_mismatch); the signature (malformed_signature,
-        decryption_error); the payload (payload_not_utf8, missing_field,
-        extra_fields, field_order, malformed_field, invalid_session_token,
-        invalid_timestamp, nonce_mismatch); freshness (stale_timestamp,
-        future_timestamp); replay (replayed_signature); --tokens
-        (unknown_session_token, session_logged_out). See docs/mock.md.
+        SIGINT/SIGTERM: stop accepting, finish requests in flight, print a summary on stderr, exit 0.
+
+        Checks on logout and profile update, in order, each with its error_code in a 400 \
+        {"error_code":"...","error_msg":"..."}: mandatory headers (missing_header, \
+        client_id_mismatch); the signature (malformed_signature, decryption_error); the payload \
+        (payload_not_utf8, missing_field, extra_fields, field_order, malformed_field, \
+        invalid_session_token, invalid_timestamp, nonce_mismatch); freshness (stale_timestamp, \
+        future_timestamp); replay (replayed_signature); --tokens (unknown_session_token, \
+        session_logged_out). See docs/mock.md.
 
         Examples:
           xsig mock --private-key server.pem --listen 127.0.0.1:0
-          xsig mock --private-key server.pem --padding oaep-sha256,oaep-sha256-mgf1sha1 --tokens tokens.txt --client-id app1
+          xsig mock --private-key server.pem --tokens tokens.txt --client-id app1 \\
+              --padding oaep-sha256,oaep-sha256-mgf1sha1
         """
     )
 

@@ -5,16 +5,18 @@ struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
         abstract: "Compute one X-signature header value.",
+        usage: "xsig sign --key <file> --session-token <token> [<options>]",
         discussion: """
-        Encrypts "session_token=<token>&timestamp=<ms>&nonce=<nonce>" under the public key and
-        prints it Base64-encoded on one line. The timestamp defaults to the current time; servers
-        compare it with their own clock, so prefer --server-time with the body of
-        GET /api/v2/sdk/server-date.
+        Encrypts "session_token=<token>&timestamp=<ms>&nonce=<nonce>" under the public key and prints \
+        it Base64-encoded on one line. The timestamp defaults to the current time; servers compare it \
+        with their own clock, so prefer --server-time with the body of GET /api/v2/sdk/server-date.
 
         Examples:
           xsig sign --key pub.pem --session-token abc123
-          xsig sign --key pub.pem --session-token abc123 --timestamp 1628496895102 --padding oaep-sha256-mgf1sha1
-          curl -s https://IDP/api/v2/sdk/server-date > now.json && xsig sign --key pub.pem --session-token abc123 --server-time now.json
+          xsig sign --key pub.pem --session-token abc123 --timestamp 1628496895102 \\
+              --padding oaep-sha256-mgf1sha1
+          curl -s https://IDP/api/v2/sdk/server-date > now.json
+          xsig sign --key pub.pem --session-token abc123 --server-time now.json
           xsig sign --key pub.pem --session-token abc123 --output json
         """
     )

@@ -8,7 +8,10 @@ struct VectorsCommand: ParsableCommand {
         commandName: "vectors",
         abstract: "Generate and replay Wycheproof-format RSA decryption and X-signature test vectors.",
         discussion: """
-        The files follow Wycheproof's RSA decryption schemas (rsaes_pkcs1_decrypt, rsaes_oaep_decrypt), so existing Wycheproof runners read them; xsig's extra fields (seed, index, sessionToken, timestamp, nonce, payload, signature, ps, oaepSeed) are documented in vectors/README.md, and vectors/reproduce.py recomputes them independently.
+        The files follow Wycheproof's RSA decryption schemas (rsaes_pkcs1_decrypt, \
+        rsaes_oaep_decrypt), so existing Wycheproof runners read them; xsig's extra fields (seed, \
+        index, sessionToken, timestamp, nonce, payload, signature, ps, oaepSeed) are documented in \
+        vectors/README.md, and vectors/reproduce.py recomputes them independently.
 
         Examples:
           xsig vectors generate --out /tmp/v --bits 2048 --padding pkcs1,oaep-sha256
@@ -22,10 +25,21 @@ struct VectorsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "generate",
             abstract: "Write deterministic test-vector files (one per key size and padding) and their keys.",
+            usage: "xsig vectors generate --out <dir> [<options>]",
             discussion: """
-            For each key size and padding, one file DIR/xsig_rsa_<padding>_<bits>_test.json with: valid encryptions of messages from empty to the longest the padding allows, a ciphertext with a leading zero octet, OAEP labels, X-signature cases (session token, timestamp, nonce, payload, Base64 signature), and invalid ciphertexts, one family per RFC 8017 decryption check, each family flagged and explained in the file's notes.
+            For each key size and padding, one file:
+              DIR/xsig_rsa_pkcs1_<bits>_test.json                       pkcs1
+              DIR/xsig_rsa_oaep_<bits>_<hash>_mgf1<mgf1hash>_test.json  OAEP
+            e.g. xsig_rsa_oaep_2048_sha256_mgf1sha1_test.json for oaep-sha256-mgf1sha1 at 2048 bits. \
+            Each holds valid encryptions of messages from empty to the longest the padding allows, a \
+            ciphertext with a leading zero octet, OAEP labels, X-signature cases (session token, \
+            timestamp, nonce, payload, Base64 signature), and invalid ciphertexts, one family per RFC \
+            8017 decryption check, each family flagged and explained in the file's notes.
 
-            Everything derives from --seed: the same arguments give byte-identical files. Keys are derived from the seed too (or read from --key-dir as rsa-<bits>.pem) and written to DIR/keys/. The keys and the padding are PUBLIC TEST MATERIAL: never use them for real traffic.
+            Everything derives from --seed: the same arguments give byte-identical files. Keys are \
+            derived from the seed too (or read from --key-dir as rsa-<bits>.pem) and written as \
+            DIR/keys/rsa-<bits>.pem (private, PKCS#8) and DIR/keys/rsa-<bits>.pub.pem (public). The keys \
+            and the padding are PUBLIC TEST MATERIAL: never use them for real traffic.
 
             Examples:
               xsig vectors generate --out vectors/generated
@@ -100,7 +114,13 @@ struct VectorsCommand: ParsableCommand {
             commandName: "check",
             abstract: "Replay Wycheproof RSA decryption files (xsig's and upstream's) on both backends.",
             discussion: """
-            Reads any file of Wycheproof's rsaes_pkcs1_decrypt or rsaes_oaep_decrypt schema (v0 or v1): xsig's own, upstream Wycheproof's rsa_pkcs1_*_test.json and rsa_oaep_*_test.json, converted known answers. On every backend, valid cases must decrypt to msg and invalid cases must be rejected (xsig's flagged cases for exactly the check their flag names); acceptable cases are reported, not failed. Where a case gives its padding bytes (seed and index, ps, oaepSeed), msg must re-encrypt to ct on every backend; X-signature cases must have a consistent payload and a signature that is the Base64 of ct.
+            Reads any file of Wycheproof's rsaes_pkcs1_decrypt or rsaes_oaep_decrypt schema (v0 or v1): \
+            xsig's own, upstream Wycheproof's rsa_pkcs1_*_test.json and rsa_oaep_*_test.json, converted \
+            known answers. On every backend, valid cases must decrypt to msg and invalid cases must be \
+            rejected (xsig's flagged cases for exactly the check their flag names); acceptable cases are \
+            reported, not failed. Where a case gives its padding bytes (seed and index, ps, oaepSeed), \
+            msg must re-encrypt to ct on every backend; X-signature cases must have a consistent payload \
+            and a signature that is the Base64 of ct.
 
             Prints counts per file and backend, and each failing tcId. Exit status 1 on any failure.
 
@@ -160,7 +180,10 @@ struct VectorsCommand: ParsableCommand {
             commandName: "convert-kat",
             abstract: "Convert RSA Laboratories known-answer stanzas (vectors/rsa-labs/*.kat) to a Wycheproof file.",
             discussion: """
-            Each key becomes a test group with the complete private key (p and q recovered from d), each stanza a valid test carrying its published padding bytes (ps or oaepSeed), so that vectors check both decrypts it and re-encrypts it byte for byte. vectors/README.md gives the commands that made vectors/converted/.
+            Each key becomes a test group with the complete private key (p and q recovered from d), each \
+            stanza a valid test carrying its published padding bytes (ps or oaepSeed), so that vectors \
+            check both decrypts it and re-encrypts it byte for byte. vectors/README.md gives the \
+            commands that made vectors/converted/.
 
             Examples:
               xsig vectors convert-kat --padding pkcs1 --out p.json pkcs1v15.kat

@@ -7,40 +7,40 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify X-signatures with the private key: decrypt, parse the payload strictly, check freshness and token.",
+        usage: """
+        xsig verify --private-key <file> --signature <b64> [<options>]
+        xsig verify --private-key <file> --input <file> [<options>]
+        """,
         discussion: """
-        ONE SIGNATURE (--signature): prints
-          {"valid":true|false,"reason":null|"<reason>","session_token":...,"timestamp":"...","nonce":...}
-        and exits 0 when valid, 1 when not. The payload must be exactly
-        session_token=<token>&timestamp=<ms>&nonce=<lowercase hex of ms>: these
-        three fields in this order, the timestamp canonical digits, the nonce the
-        hex of the timestamp. With --max-skew-seconds S the timestamp must lie
-        within S seconds of --now (default: the clock); with --session-token the
-        token must match.
+        ONE SIGNATURE (--signature): prints one JSON object with valid (true or false), reason (null \
+        or the reason), session_token, timestamp and nonce, and exits 0 when valid, 1 when not. The \
+        payload must be exactly session_token=<token>&timestamp=<ms>&nonce=<lowercase hex of ms>: \
+        these three fields in this order, the timestamp canonical digits, the nonce the hex of the \
+        timestamp. With --max-skew-seconds S the timestamp must lie within S seconds of --now \
+        (default: the clock); with --session-token the token must match.
 
-        Reasons: malformed_signature, decryption_error (wrong key, padding or a
-        tampered signature: deliberately not more precise), payload_not_utf8,
-        missing_field, extra_fields, field_order, malformed_field,
-        invalid_session_token, invalid_timestamp, nonce_mismatch, stale_timestamp,
-        future_timestamp, session_token_mismatch; with --input also
-        timestamp_mismatch, malformed_record, missing_signature.
+        Reasons: malformed_signature, decryption_error (wrong key, padding or a tampered signature: \
+        deliberately not more precise), payload_not_utf8, missing_field, extra_fields, field_order, \
+        malformed_field, invalid_session_token, invalid_timestamp, nonce_mismatch, stale_timestamp, \
+        future_timestamp, session_token_mismatch; with --input also timestamp_mismatch, \
+        malformed_record, missing_signature.
 
-        A BATCH FILE (--input FILE or -): the NDJSON or CSV output of xsig batch (or
-        lines of xsig sign --output json), auto-detected, read as a stream and
-        verified on all cores (--threads). Each record's own session_token,
-        timestamp and nonce must match what it signs. Prints one line per failing
-        record, {"index":N,"line":L,"valid":false,"reason":...}, then
-        {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1
-        if not.
+        A BATCH FILE (--input FILE or -): the NDJSON or CSV output of xsig batch (or lines of xsig \
+        sign --output json), auto-detected, read as a stream and verified on all cores (--threads). \
+        Each record's own session_token, timestamp and nonce must match what it signs. Prints one \
+        line per failing record, {"index":N,"line":L,"valid":false,"reason":...}, then \
+        {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1 if not.
 
-        --lenient-length accepts a --signature whose ciphertext is shorter than k
-        octets (leading zero octets dropped by the client), as Java's SunJCE and
-        BouncyCastle, Node and openssl pkeyutl do; RFC 8017 refuses it.
+        --lenient-length accepts a --signature whose ciphertext is shorter than k octets (leading \
+        zero octets dropped by the client), as Java's SunJCE and BouncyCastle, Node and openssl \
+        pkeyutl do; RFC 8017 refuses it.
 
         Bad arguments, keys or files exit 2.
 
         Examples:
           xsig verify --private-key key.pem --signature "$SIG" --max-skew-seconds 300
-          xsig verify --private-key key.pem --signature "$SIG" --session-token abc123 --now 1628496895102 --max-skew-seconds 60
+          xsig verify --private-key key.pem --signature "$SIG" --session-token abc123 \\
+              --now 1628496895102 --max-skew-seconds 60
           xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
         """
     )
