@@ -219,7 +219,7 @@ final class BatchSignerTests: XCTestCase {
         XCTAssertNil(try BatchFixtures.objects(try BatchFixtures.run("a\n").output)[0]["headers"])
         // A request format without the fields fails before any work, naming the field.
         XCTAssertThrowsError(try BatchFixtures.run("a\n", output: .vegeta)) { error in
-            XCTAssertEqual("\(error)", "missing mandatory domain: give --domain or an input column named domain")
+            XCTAssertEqual("\(error)", "missing mandatory domain: give --domain (or --base-url) or an input column named domain")
         }
         var partial = BatchFixtures.requestFields
         partial.agent = nil
@@ -249,7 +249,7 @@ final class BatchSignerTests: XCTestCase {
         let record = SignedRecord(index: 7, line: 8, payload: try SignaturePayload(sessionToken: "t\"k,1", timestamp: 1000),
                                   signature: "SIG=", request: request)
         XCTAssertEqual(BatchOutputFormatter(format: .ndjson).text(of: record),
-                       #"{"index":7,"session_token":"t\"k,1","timestamp":"1000","nonce":"3e8","signature":"SIG=","headers":{"X-operating-sys-version":"Android 14","X-device-fingerprint":"fp","X-agent":"a/1","X-client-id":"c1","X-signature":"SIG=","X-L":"en-us"}}"# + "\n")
+                       #"{"index":7,"session_token":"t\"k,1","timestamp":"1000","nonce":"3e8","signature":"SIG=","method":"GET","url":"https://idp.example.com/api/v2/sdk/logout","headers":{"X-operating-sys-version":"Android 14","X-device-fingerprint":"fp","X-agent":"a/1","X-client-id":"c1","X-signature":"SIG=","X-L":"en-us"}}"# + "\n")
         XCTAssertEqual(String(decoding: BatchOutputFormatter(format: .csv).prologue(), as: UTF8.self),
                        "index,session_token,timestamp,nonce,signature,domain,client_id,device_fingerprint,os_version,agent,device_ip,lang,tenant_id\r\n")
         XCTAssertEqual(BatchOutputFormatter(format: .csv).text(of: record),
@@ -270,6 +270,56 @@ final class BatchSignerTests: XCTestCase {
         XCTAssertEqual(BatchOutputFormatter(format: .csv, writesCSVHeader: false).prologue(), [])
     }
 
+    func testAnyRouteInEveryFormat() throws {
+        let route = try RequestRoute(method: "POST", scheme: .http, path: "/api/v2/sdk/profile/update?x=1")
+        let fields = LogoutHeaderFields([.domain: "127.0.0.1:8080", .clientID: "c1", .deviceFingerprint: "fp",
+                                         .osVersion: "o", .agent: "a/1"])
+        let request = try fields.request(signature: "SIG=", route: route)
+        XCTAssertEqual(request.url, "http://127.0.0.1:8080/api/v2/sdk/profile/update?x=1")
+        XCTAssertTrue(request.httpRequest.hasPrefix("POST /api/v2/sdk/profile/update?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"))
+        let record = SignedRecord(index: 0, line: 1, payload: try SignaturePayload(sessionToken: "t", timestamp: 1000),
+                                  signature: "SIG=", request: request)
+        let object = try BatchFixtures.objects(BatchOutputFormatter(format: .ndjson).text(of: record))[0]
+        XCTAssertEqual(object["method"] as? String, "POST")
+        XCTAssertEqual(object["url"] as? String, "http://127.0.0.1:8080/api/v2/sdk/profile/update?x=1")
+        XCTAssertTrue(BatchOutputFormatter(format: .vegeta).text(of: record).hasPrefix("POST http://127.0.0.1:8080/api/v2/sdk/profile/update?x=1\n"))
+        XCTAssertTrue(BatchOutputFormatter(format: .headers).text(of: record).hasPrefix("Host: 127.0.0.1:8080\r\n"))
+
+        // The route reaches every record of a run; a record's domain overrides the host only.
+        let out = try BatchFixtures.run("session_token,domain\na,\nb,other.example:9000\n", output: .vegeta) {
+            $0.headers = BatchFixtures.requestFields
+            $0.headers.domain = "127.0.0.1:8080"
+            $0.route = route
+        }
+        let lines = out.output.split(separator: "\n").filter { $0.hasPrefix("POST ") }
+        XCTAssertEqual(lines, ["POST http://127.0.0.1:8080/api/v2/sdk/profile/update?x=1",
+                               "POST http://other.example:9000/api/v2/sdk/profile/update?x=1"])
+    }
+
+    func testRouteValidation() throws {
+        XCTAssertEqual(try RequestRoute.parseBaseURL("HTTP://[::1]:8081/").scheme, .http)
+        XCTAssertEqual(try RequestRoute.parseBaseURL("https://idp.example.com").authority, "idp.example.com")
+        XCTAssertEqual(try RequestRoute.parseBaseURL("http://[::1]:8081").authority, "[::1]:8081")
+        let badURLs: [(String, String)] = [
+            ("idp.example.com", "no scheme"), ("ftp://h", "scheme 'ftp' is not supported"),
+            ("http://h/api", "the path (and query) go in --path"), ("http://u@h", "user information"),
+            ("http://h:0", "port '0'"), ("http://h:70000", "port '70000'"), ("http://h:", "port ''"),
+            ("http://::1", "IPv6 address goes in brackets"), ("http://h o", "host 'h o'"), ("http://", "no host"),
+        ]
+        for (url, expected) in badURLs {
+            XCTAssertThrowsError(try RequestRoute.parseBaseURL(url), url) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(url): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try RequestRoute(method: "post")) { XCTAssertTrue("\($0)".contains("did you mean POST?"), "\($0)") }
+        XCTAssertThrowsError(try RequestRoute(method: "GE T")) { XCTAssertTrue("\($0)".contains("not an HTTP token"), "\($0)") }
+        XCTAssertNoThrow(try RequestRoute(method: "M-SEARCH", path: "/a/b;c=d/%7Ex?q=1&r=/s"))
+        for (path, expected) in [("api", "must start with '/'"), ("/a b", "byte 0x20"), ("/a#f", "a fragment is never sent"),
+                                 ("/a%2", "'%' not followed"), ("/ü", "byte 0xc3"), ("/a\"", "'\"'")] {
+            XCTAssertThrowsError(try RequestRoute(path: path), path) { XCTAssertTrue("\($0)".contains(expected), "\(path): \($0)") }
+        }
+    }
+
     func testNDJSONBytesMatchJSONObjectWriter() throws {
         let awkward = ["plain", "quote\"back\\slash", "ctl\u{01}\u{1f}\u{7f}", "tab\tnl\ncr\r", "ünï😀", "", "/"]
         for value in awkward {
@@ -283,6 +333,8 @@ final class BatchSignerTests: XCTestCase {
             json.add("timestamp", "5")
             json.add("nonce", "n")
             json.add("signature", value)
+            json.add("method", "GET")
+            json.add("url", "https://d/api/v2/sdk/logout")
             json.add("headers", headers: request.headers)
             XCTAssertEqual(BatchOutputFormatter(format: .ndjson).text(of: record), json.finish() + "\n", value.debugDescription)
         }

@@ -226,6 +226,57 @@ final class BatchCLITests: XCTestCase {
         XCTAssertEqual(missing.stderr, "xsig: missing mandatory header X-device-fingerprint: give --device-fingerprint\n")
     }
 
+    func testAnyRouteOnHeadersAndBatch() throws {
+        let fields = Array(requestFlags.dropFirst(2))
+        let route = ["--base-url", "http://127.0.0.1:8080", "--method", "POST", "--path", "/api/v2/sdk/profile/update"]
+        let base = ["headers", "--key", publicKey, "--session-token", "abc", "--timestamp", "1628496895102"] + fields + route
+        let http = try CLIRunner.run(base)
+        XCTAssertEqual(http.status, 0, http.stderr)
+        XCTAssertTrue(http.stdout.hasPrefix("POST /api/v2/sdk/profile/update HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"), http.stdout)
+        let curl = try CLIRunner.run(base + ["--format", "curl"])
+        XCTAssertTrue(curl.stdout.hasPrefix("curl -sS -X 'POST' 'http://127.0.0.1:8080/api/v2/sdk/profile/update' \\\n"), curl.stdout)
+        let json = try CLIRunner.run(base + ["--format", "json"])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["method"] as? String, "POST")
+        XCTAssertEqual(object["url"] as? String, "http://127.0.0.1:8080/api/v2/sdk/profile/update")
+
+        // batch: the NDJSON records carry method and url, vegeta targets the route.
+        let ndjson = try CLIRunner.run(["batch", "--key", publicKey, "--input", "-", "--output", "-", "--quiet"] + fields + route,
+                                       stdin: Data("a\nb\n".utf8))
+        XCTAssertEqual(ndjson.status, 0, ndjson.stderr)
+        for line in ndjson.stdout.split(separator: "\n") {
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(record["method"] as? String, "POST")
+            XCTAssertEqual(record["url"] as? String, "http://127.0.0.1:8080/api/v2/sdk/profile/update")
+        }
+        let vegeta = try CLIRunner.run(["batch", "--key", publicKey, "--input", "-", "--output", "-", "--quiet", "--format", "vegeta"]
+                                       + requestFlags + ["--method", "PUT", "--path", "/x?y=1"], stdin: Data("a\n".utf8))
+        XCTAssertTrue(vegeta.stdout.hasPrefix("PUT https://idp.example.com/x?y=1\n"), vegeta.stdout)
+
+        // Bad routes: one line naming the flag, exit 2, no output.
+        let bad: [([String], String)] = [
+            (["--base-url", "idp.example.com"], "xsig: --base-url: must look like https://HOST[:PORT] or http://HOST[:PORT] (no scheme)\n"),
+            (["--base-url", "http://h/api/v2"], "xsig: --base-url: must look like https://HOST[:PORT] or http://HOST[:PORT]: the path (and query) go in --path, not in the base URL\n"),
+            (["--base-url", "http://h:99999"], "xsig: --base-url: port '99999' is not a number in 1...65535\n"),
+            (["--domain", "h", "--method", "post"], "xsig: --method: methods are case-sensitive: did you mean POST?\n"),
+            (["--domain", "h", "--path", "api/x"], "xsig: --path: path must start with '/', e.g. /api/v2/sdk/profile/update\n"),
+            (["--domain", "http://h"], "xsig: --domain: domain must be a host name with an optional :port (no scheme or path: those go in --base-url and --path); character 6 is not allowed\n"),
+        ]
+        for (flags, expected) in bad {
+            let r = try CLIRunner.run(["headers", "--key", publicKey, "--session-token", "abc"] + fields + flags)
+            XCTAssertEqual(r.status, 2, "\(flags)")
+            XCTAssertEqual(r.stderr, expected, "\(flags)")
+            XCTAssertEqual(r.stdout, "", "\(flags)")
+        }
+        let both = try CLIRunner.run(["headers", "--key", publicKey, "--session-token", "abc", "--domain", "h", "--base-url", "http://h"] + fields)
+        XCTAssertEqual(both.status, 64)
+        XCTAssertTrue(both.stderr.contains("give --base-url or --domain, not both"), both.stderr)
+        let help = try CLIRunner.run(["batch", "--help"]).stdout
+        for needle in ["--base-url", "--path", "--method", "/api/v2/sdk/profile/update", "http://127.0.0.1:8080"] {
+            XCTAssertTrue(help.contains(needle), "batch --help should mention \(needle)")
+        }
+    }
+
     func testBatchHelpTeachesTheLoadToolsAndSharding() throws {
         // Wide enough that no phrase is split by the parser's wrapping.
         let help = try CLIRunner.run(["batch", "--help"], environment: ["COLUMNS": "1000"]).stdout

@@ -2,7 +2,7 @@ import XSignature
 /// The output formats of `xsig batch`.
 public enum BatchOutputFormat: String, CaseIterable, Sendable {
     /// One JSON object per record: index, session_token, timestamp, nonce, signature and, when
-    /// the batch has request fields, headers.
+    /// the batch has request fields, method, url and headers.
     case ndjson
     /// RFC 4180 CSV with a header row (JMeter's CSV Data Set, k6 with papaparse).
     case csv
@@ -65,6 +65,10 @@ public struct BatchOutputFormatter: Sendable {
             appendRaw(",\"signature\":", to: &out)
             JSONObjectWriter.appendQuoted(record.signature, to: &out)
             if let request = record.request {
+                appendRaw(",\"method\":", to: &out)
+                JSONObjectWriter.appendQuoted(request.method, to: &out)
+                appendRaw(",\"url\":", to: &out)
+                JSONObjectWriter.appendQuoted(request.url, to: &out)
                 appendRaw(",\"headers\":{", to: &out)
                 for (i, header) in request.headers.enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -91,7 +95,7 @@ public struct BatchOutputFormatter: Sendable {
         case .vegeta:
             // The engine guarantees a request for the request formats.
             guard let request = record.request else { return }
-            appendLine("GET " + request.url, terminator: [0x0A], to: &out)
+            appendLine(request.method + " " + request.url, terminator: [0x0A], to: &out)
             for header in request.headers { appendLine(header.name + ": " + header.value, terminator: [0x0A], to: &out) }
             out.append(0x0A)
         case .headers:

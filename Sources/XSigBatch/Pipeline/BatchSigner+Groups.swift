@@ -11,10 +11,11 @@ extension BatchSigner {
         let line: Int
         let payload: SignaturePayload
         let fields: LogoutHeaderFields
+        let route: RequestRoute
         let wantsRequest: Bool
 
         func finish(signature: String) throws -> SignedRecord {
-            let request = wantsRequest ? try fields.request(signature: signature) : nil
+            let request = wantsRequest ? try fields.request(signature: signature, route: route) : nil
             return SignedRecord(index: index, line: line, payload: payload, signature: signature, request: request)
         }
     }
@@ -30,7 +31,8 @@ extension BatchSigner {
         let wantsRequest = requireRequest || !fields.isEmpty
         if wantsRequest, let missing = fields.firstMissingMandatory { throw LogoutHeaderFields.missingError(missing) }
         try signer.encryptor.checkLength(payload.byteCount, padding: signer.padding)
-        return PreparedRecord(index: index, line: record.line, payload: payload, fields: fields, wantsRequest: wantsRequest)
+        return PreparedRecord(index: index, line: record.line, payload: payload, fields: fields,
+                              route: configuration.route, wantsRequest: wantsRequest)
     }
 
     /// Signs a chunk's records in order; with `.fail`, stops after the first bad one (nothing

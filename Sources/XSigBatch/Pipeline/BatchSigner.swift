@@ -24,6 +24,8 @@ public struct BatchConfiguration: Sendable {
     public var onError: BatchErrorPolicy
     /// Request-field defaults for every record (each record may override them).
     public var headers: LogoutHeaderFields
+    /// Method, scheme and path of every record's request (the host is the `domain` field).
+    public var route: RequestRoute
     /// Every record must carry a complete request (vegeta and headers outputs).
     public var requireRequest: Bool
     /// Only the records whose global index is in this range (a shard); nil for all.
@@ -33,12 +35,13 @@ public struct BatchConfiguration: Sendable {
 
     public init(timestamps: Timestamps = .clock, seed: [UInt8]? = nil, threads: Int = BatchConfiguration.defaultThreads,
                 onError: BatchErrorPolicy = .fail, headers: LogoutHeaderFields = LogoutHeaderFields(),
-                requireRequest: Bool = false, recordRange: Range<UInt64>? = nil, chunkSize: Int = 256) {
+                route: RequestRoute = .logout, requireRequest: Bool = false, recordRange: Range<UInt64>? = nil, chunkSize: Int = 256) {
         self.timestamps = timestamps
         self.seed = seed
         self.threads = threads
         self.onError = onError
         self.headers = headers
+        self.route = route
         self.requireRequest = requireRequest
         self.recordRange = recordRange
         self.chunkSize = chunkSize

@@ -42,6 +42,12 @@ public enum LogoutHeaderField: String, CaseIterable, Sendable, Hashable, Compara
         }
     }
 
+    /// `domain` or `header X-agent`, for "missing mandatory ..." messages.
+    public var missingName: String { self == .domain ? "domain" : "header \(headerName)" }
+
+    /// The flags that give the field: `--domain` has the long form `--base-url`.
+    public var flagHint: String { self == .domain ? "--domain (or --base-url)" : flag }
+
     /// The request cannot be sent without these (the vendor's list plus the URL's host).
     public var isMandatory: Bool {
         switch self {
@@ -127,18 +133,17 @@ public struct LogoutHeaderFields: Sendable, Hashable {
     /// The first mandatory field that is not set, if any.
     public var firstMissingMandatory: LogoutHeaderField? { LogoutHeaderField.mandatory.first { self[$0] == nil } }
 
-    /// The complete request, or an error naming the missing field and how to give it.
-    public func request(signature: String) throws -> LogoutRequest {
+    /// The complete request on `route`, or an error naming the missing field and how to give it.
+    public func request(signature: String, route: RequestRoute = .logout) throws -> LogoutRequest {
         if let missing = firstMissingMandatory { throw Self.missingError(missing) }
         return LogoutRequest(domain: domain!, clientID: clientID!, deviceFingerprint: deviceFingerprint!,
                              osVersion: osVersion!, agent: agent!, deviceIP: deviceIP,
-                             language: language, tenantID: tenantID, signature: signature)
+                             language: language, tenantID: tenantID, signature: signature, route: route)
     }
 
     /// `missing mandatory header X-agent: give --agent or an input column named agent`.
     public static func missingError(_ field: LogoutHeaderField) -> XSigError {
-        XSigError(.invalidInput,
-            "missing mandatory \(field == .domain ? "domain" : "header \(field.headerName)"): give \(field.flag) or an input column named \(field.column)")
+        XSigError(.invalidInput, "missing mandatory \(field.missingName): give \(field.flagHint) or an input column named \(field.column)")
     }
 
     /// A header value must be one line of visible characters (no CR, LF or other controls: they
@@ -155,7 +160,7 @@ public struct LogoutHeaderFields: Sendable, Hashable {
                 let ok = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5a) || (v >= 0x61 && v <= 0x7a)
                     || scalar == "." || scalar == "-" || scalar == ":" || scalar == "[" || scalar == "]" || scalar == "_"
                 guard ok else {
-                    throw XSigError(.invalidInput, "domain must be a host name with an optional :port (no scheme or path); character \(i + 1) is not allowed")
+                    throw XSigError(.invalidInput, "domain must be a host name with an optional :port (no scheme or path: those go in --base-url and --path); character \(i + 1) is not allowed")
                 }
             }
         }

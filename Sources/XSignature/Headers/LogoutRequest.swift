@@ -1,8 +1,12 @@
-/// The header set of the OneAccess SDK logout request, `GET /api/v2/sdk/logout`.
+/// The header set of the OneAccess SDK logout request, `GET /api/v2/sdk/logout`, sent on the
+/// logout route by default or on any other ``RequestRoute`` that takes the same headers.
 /// Mandatory: X-operating-sys-version, X-device-fingerprint, X-agent, X-client-id, X-signature.
 /// Optional: X-device-ip, X-L, X-tenant-id.
 public struct LogoutRequest: Sendable, Hashable {
-    public static let path = "/api/v2/sdk/logout"
+    public static let path = RequestRoute.logoutPath
+
+    /// Method, scheme and path; the host is ``domain``.
+    public var route: RequestRoute
 
     public var domain: String
     public var clientID: String
@@ -15,7 +19,9 @@ public struct LogoutRequest: Sendable, Hashable {
     public var signature: String
 
     public init(domain: String, clientID: String, deviceFingerprint: String, osVersion: String, agent: String,
-                deviceIP: String? = nil, language: String? = nil, tenantID: String? = nil, signature: String) {
+                deviceIP: String? = nil, language: String? = nil, tenantID: String? = nil, signature: String,
+                route: RequestRoute = .logout) {
+        self.route = route
         self.domain = domain
         self.clientID = clientID
         self.deviceFingerprint = deviceFingerprint
@@ -42,11 +48,13 @@ public struct LogoutRequest: Sendable, Hashable {
         return list
     }
 
-    public var url: String { "https://\(domain)\(Self.path)" }
+    public var method: String { route.method }
+
+    public var url: String { route.url(host: domain) }
 
     /// An HTTP/1.1 request head (request line, Host, the X- headers, a blank line).
     public var httpRequest: String {
-        var lines = ["GET \(Self.path) HTTP/1.1", "Host: \(domain)"]
+        var lines = ["\(route.method) \(route.path) HTTP/1.1", "Host: \(domain)"]
         lines += headers.map { "\($0.name): \($0.value)" }
         return lines.joined(separator: "\r\n") + "\r\n\r\n"
     }

@@ -29,14 +29,21 @@ struct BatchCommand: ParsableCommand {
 
         OUTPUT (--format):
           ndjson   one object per record: index, session_token, timestamp, nonce,
-                   signature, and headers {...} when request fields are given
+                   signature, and method, url, headers {...} when request fields
+                   are given
           csv      index,session_token,timestamp,nonce,signature,domain,... (CRLF)
           vegeta   GET https://<domain>/api/v2/sdk/logout + header lines, a blank
-                   line between targets
+                   line between targets (the route's method and URL)
           headers  one raw HTTP header block (Host + X- headers, CRLF) per record
 
+        ROUTE: GET https://<domain>/api/v2/sdk/logout unless --base-url, --path and --method say \
+        otherwise; the X- headers are the same on every route. A domain column overrides the host \
+        (and port) of --base-url, never its scheme. Profile update on a local server:
+          xsig batch ... --base-url http://127.0.0.1:8080 --method POST \\
+              --path /api/v2/sdk/profile/update
+
         vegeta and headers need --domain --client-id --device-fingerprint --os-version --agent (or \
-        the matching columns); with ndjson/csv, headers appear once any request field is given.
+        the matching columns); with ndjson/csv, the request appears once any request field is given.
 
         EXAMPLES (point load tests only at systems you own or are authorised to test):
           xsig batch --key pub.pem --input tokens.txt --output signed.ndjson \\
@@ -118,7 +125,7 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar and no summary line (errors are still reported).")
     var quiet = false
 
-    @OptionGroup(title: "Request fields (defaults; input columns of the same name override them)")
+    @OptionGroup(title: "Request (a column named like a field overrides it per record)")
     var headerOptions: HeaderOptions
 
     enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
@@ -133,6 +140,7 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         let padding = try parsePadding(self.padding)
         let headers = try headerOptions.fields()
+        let route = try headerOptions.route()
         let key = try keyOptions.load().key
         let base = try (timestamp == "now" ? Timestamp.now() : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
         let seedBytes = try seed.map(Self.seedBytes)
@@ -154,7 +162,7 @@ struct BatchCommand: ParsableCommand {
         let configuration = BatchConfiguration(
             timestamps: .fixed(base: base, stepMilliseconds: timestampStepMs), seed: seedBytes,
             threads: threads ?? BatchConfiguration.defaultThreads, onError: onError, headers: headers,
-            requireRequest: format.needsRequest, recordRange: range)
+            route: route, requireRequest: format.needsRequest, recordRange: range)
         let batch = try BatchSigner(key: key, padding: padding, backend: backend, configuration: configuration)
         let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
 
