@@ -13,7 +13,7 @@ struct XSig: ParsableCommand {
 
         Start here:
           xsig demo                       the whole job on the demo key
-          xsig sign --key K --session-token T
+          xsig sign --key K --session-token-file T
           xsig batch --key K --input tokens.txt --output out.ndjson
           xsig verify --private-key P --signature S
           xsig mock --private-key P --listen 127.0.0.1:0
@@ -31,6 +31,7 @@ struct XSig: ParsableCommand {
     /// Runs the command and turns every xsig error into one `xsig: ` line and an exit status.
     static func main() {
         do {
+            try RawArguments.checkUTF8()
             var command = try parseAsRoot()
             try command.run()
         } catch let error as XSigError {

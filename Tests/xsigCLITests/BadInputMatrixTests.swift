@@ -26,6 +26,11 @@ final class BadInputMatrixTests: XCTestCase {
         var fragments: [String]
         /// Lines on stderr: 1, or 2 for batch runs stopped by a bad record.
         var lines = 1
+        /// Added to the test's environment (XSIG_SESSION_TOKEN, XSIG_KEY_PASSPHRASE).
+        var environment: [String: String] = [:]
+        /// `arguments[0]` is a /bin/sh script run with `$0` = the xsig binary and the other
+        /// arguments as `$1`...: the way to give xsig bytes that are not valid UTF-8.
+        var shell = false
     }
 
     var dir: URL!
@@ -61,7 +66,11 @@ final class BadInputMatrixTests: XCTestCase {
     func check(_ rows: [Row], file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertFalse(rows.isEmpty, file: file, line: line)
         for row in rows {
-            let r = try CLIRunner.run(row.arguments, stdin: row.stdin, currentDirectory: dir, timeout: Self.timeout)
+            let environment = row.environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(row.environment) { $1 }
+            let r = row.shell
+                ? try CLIRunner.run(["-c", row.arguments[0], CLIRunner.binary.path] + row.arguments.dropFirst(), stdin: row.stdin,
+                                    environment: environment, currentDirectory: dir, timeout: Self.timeout, executable: URL(fileURLWithPath: "/bin/sh"))
+                : try CLIRunner.run(row.arguments, stdin: row.stdin, environment: environment, currentDirectory: dir, timeout: Self.timeout)
             let label = "[\(row.name)] \(row.arguments.joined(separator: " ").prefix(300)) -> status \(r.status), stderr: \(r.stderr.prefix(600))"
             XCTAssertFalse(r.timedOut, "hung for \(Self.timeout) s: \(label)", file: file, line: line)
             XCTAssertEqual(r.status, row.status, label, file: file, line: line)
@@ -239,6 +248,95 @@ final class BadInputMatrixTests: XCTestCase {
                 fragments: ["--padding"]),
         ]
         try check(rows)
+    }
+
+    // MARK: - Session token sources and the one UTF-8 rule
+
+    /// A token that is not valid UTF-8 gets the same message from every command and every source
+    /// (argv, file, stdin, environment, a batch line), instead of being signed with U+FFFD in its
+    /// place. The bad byte follows the secret, so the offset is the secret's length.
+    func testSessionTokenSourcesAndInvalidUTF8() throws {
+        let s = Self.secret
+        let sameMessage = "session token is not valid UTF-8 (first bad byte at offset \(s.utf8.count))"
+        let headerFlags = "--domain idp.example --client-id c --device-fingerprint f --os-version 1 --agent a"
+        func shell(_ name: String, _ script: String, _ fragments: [String], lines: Int = 1) -> Row {
+            Row(name: name, arguments: [script, publicKey, s, privateKey, dir.path], fragments: fragments, lines: lines, shell: true)
+        }
+        let badToken = #""$(printf '%s\377x' "$2")""#
+        var invalid = Array(s.utf8) + [0xFF, 0x78]
+        let invalidFile = try file("bad-token.txt", Data(invalid + [0x0A]))
+        invalid.append(0x0A)
+        let batchInput = try file("bad-line.txt", Data(Array("ok-token\n".utf8) + invalid))
+        let twoNewlines = try file("two-newlines.txt", s + "\n\n")
+        let tokenFile = try file("token.txt", s + "\n")
+        let rows = [
+            shell("sign, argv", #"exec "$0" sign --key "$1" --session-token "# + badToken + " --timestamp \(timestamp)", ["--session-token", sameMessage]),
+            shell("sign, --session-token=", #"exec "$0" sign --key "$1" --session-token="# + badToken, ["--session-token", sameMessage]),
+            shell("headers, argv", #"exec "$0" headers --key "$1" --session-token "# + badToken + " " + headerFlags, ["--session-token", sameMessage]),
+            shell("verify, argv", #"exec "$0" verify --private-key "$3" --signature AA== --session-token "# + badToken, ["--session-token", sameMessage]),
+            shell("sign, environment", #"XSIG_SESSION_TOKEN="# + badToken + #" exec "$0" sign --key "$1""#, ["XSIG_SESSION_TOKEN", sameMessage]),
+            Row(name: "batch, text line", arguments: ["batch", "--key", publicKey, "--input", batchInput, "--output", "out.ndjson", "--quiet"],
+                fragments: ["--input \(batchInput)", "line 2", sameMessage], lines: 2),
+            Row(name: "sign, --session-token-file", arguments: ["sign", "--key", publicKey, "--session-token-file", invalidFile],
+                fragments: ["--session-token-file \(invalidFile)", sameMessage]),
+            Row(name: "sign, --session-token - (stdin)", arguments: ["sign", "--key", publicKey, "--session-token", "-"], stdin: Data(invalid),
+                fragments: ["--session-token (stdin)", sameMessage]),
+            Row(name: "verify, --session-token-file - (stdin)", arguments: ["verify", "--private-key", privateKey, "--signature", "AA==", "--session-token-file", "-"],
+                stdin: Data(invalid), fragments: ["--session-token-file (stdin)", sameMessage]),
+            shell("another argument", #"exec "$0" sign --key "$1" --session-token "$2" --nonce "$(printf 'n\377')""#, ["--nonce", "not valid UTF-8"]),
+            Row(name: "only one newline is dropped", arguments: ["sign", "--key", publicKey, "--session-token-file", twoNewlines],
+                fragments: ["--session-token-file \(twoNewlines)", "control character"]),
+            Row(name: "environment token with '&'", arguments: ["sign", "--key", publicKey], fragments: ["XSIG_SESSION_TOKEN", "'&'"],
+                environment: ["XSIG_SESSION_TOKEN": s + "&x=1"]),
+            Row(name: "token file missing", arguments: ["sign", "--key", publicKey, "--session-token-file", "nope.txt"],
+                fragments: ["--session-token-file nope.txt", "No such file"]),
+            Row(name: "both flags", arguments: ["sign", "--key", publicKey, "--session-token", s, "--session-token-file", tokenFile],
+                fragments: ["--session-token or --session-token-file, not both"]),
+            Row(name: "no token at all", arguments: ["sign", "--key", publicKey], fragments: ["no session token", "--session-token-file", "XSIG_SESSION_TOKEN"]),
+            Row(name: "key and token on stdin", arguments: ["sign", "--key", "-", "--session-token", "-"], stdin: Data((s + "\n").utf8),
+                fragments: ["--key and --session-token both read stdin"]),
+            Row(name: "token and server time on stdin", arguments: ["headers", "--key", publicKey, "--session-token-file", "-", "--server-time", "-"],
+                stdin: Data((s + "\n").utf8), fragments: ["--session-token-file and --server-time both read stdin"]),
+            Row(name: "verify: token and input on stdin", arguments: ["verify", "--private-key", privateKey, "--session-token", "-", "--input", "-"],
+                stdin: Data((s + "\n").utf8), fragments: ["--session-token and --input both read stdin"]),
+            Row(name: "key and passphrase on stdin", arguments: ["decrypt", "--private-key", "-", "--passphrase-file", "-", "--ciphertext-hex", "00"],
+                stdin: Data("pw\n".utf8), fragments: ["--private-key and --passphrase-file both read stdin"]),
+        ]
+        try check(rows)
+    }
+
+    // MARK: - PBKDF2 iteration cap
+
+    /// ``encryptedWeakKey`` with its PBKDF2 iteration count (2048, `02 02 08 00`) replaced by a
+    /// 4-octet INTEGER; the five enclosing SEQUENCE lengths grow by the 2 octets.
+    static func encryptedWeakKey(iterations: UInt32) throws -> String {
+        let body = encryptedWeakKey.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        var der = [UInt8](Data(base64Encoded: body)!)
+        let count: [UInt8] = [0x02, 0x02, 0x08, 0x00]
+        guard let at = (0...(der.count - 4)).first(where: { Array(der[$0..<($0 + 4)]) == count }), at < 80 else {
+            throw XCTSkip("fixture layout changed")
+        }
+        der.replaceSubrange(at..<(at + 4), with: [0x02, 0x04] + withUnsafeBytes(of: iterations.bigEndian, Array.init))
+        // 30 82 02 dd (EncryptedPrivateKeyInfo), 30 57 (AlgorithmIdentifier), 30 4a (PBES2-params),
+        // 30 29 (keyDerivationFunc), 30 1c (PBKDF2-params).
+        let lengths: [(offset: Int, old: [UInt8], new: [UInt8])] = [(0, [0x30, 0x82, 0x02, 0xdd], [0x30, 0x82, 0x02, 0xdf]), (4, [0x30, 0x57], [0x30, 0x59]),
+                                                                   (17, [0x30, 0x4a], [0x30, 0x4c]), (19, [0x30, 0x29], [0x30, 0x2b]), (32, [0x30, 0x1c], [0x30, 0x1e])]
+        for item in lengths {
+            XCTAssertEqual(Array(der[item.offset..<(item.offset + item.old.count)]), item.old, "fixture layout at \(item.offset)")
+            der.replaceSubrange(item.offset..<(item.offset + item.old.count), with: item.new)
+        }
+        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n"
+    }
+
+    func testPBKDF2IterationCap() throws {
+        let overByOne = try file("over-by-one.pem", Self.encryptedWeakKey(iterations: 10_000_001))
+        let huge = try file("huge.pem", Self.encryptedWeakKey(iterations: UInt32(Int32.max)))
+        func row(_ name: String, _ path: String, _ count: String) -> Row {
+            Row(name: name, arguments: ["decrypt", "--private-key", path, "--allow-weak-key", "--ciphertext-hex", "00"],
+                fragments: ["--private-key \(path)", "\(count) key-derivation iterations", "cap of 10000000"], environment: ["XSIG_KEY_PASSPHRASE": "pw"])
+        }
+        try check([row("10^7 + 1", overByOne, "10000001"), row("2^31 - 1", huge, "2147483647")])
     }
 
     // MARK: - Timestamp (--timestamp, --now)
@@ -451,7 +549,7 @@ final class BadInputMatrixTests: XCTestCase {
             let r = try CLIRunner.run(["batch", "--key", publicKey, "--input", input, "--output", output, "--on-error", "skip"]
                                       + (viaFile ? ["--errors", errors] : []), currentDirectory: dir, timeout: Self.timeout)
             XCTAssertFalse(r.timedOut)
-            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.status, 1, "records were skipped: exit 1, not success. \(r.stderr)")
             XCTAssertFalse(r.stderr.contains(s), r.stderr)
             let report = viaFile ? try String(contentsOfFile: errors, encoding: .utf8) : r.stderr
             XCTAssertFalse(report.contains(s), report)
@@ -476,7 +574,6 @@ final class BadInputMatrixTests: XCTestCase {
             ["sign", "--key", publicKey, "--session-token", Self.secret, "--backend", "gpu"],
             ["batch", "--key", publicKey, "--input", "-", "--output", "-", "--threads", "many"],
             ["verify", "--private-key", privateKey, "--signature", "AA==", "--max-skew-seconds", "-5"],
-            ["sign", "--key", publicKey],
         ]
         for arguments in cases {
             let r = try CLIRunner.run(arguments, currentDirectory: dir, timeout: Self.timeout)

@@ -81,7 +81,7 @@ final class BatchCLITests: XCTestCase {
         let errors = dir.appendingPathComponent("errors.ndjson").path
         let r = try CLIRunner.run(["batch", "--key", publicKey, "--input", input, "--output", output, "--format", "csv",
                                    "--on-error", "skip", "--errors", errors])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.status, 1, "records were skipped: " + r.stderr)
         XCTAssertTrue(r.stderr.hasPrefix("xsig: batch: 6 records in = 2 out + 4 errors (skipped, listed in \(errors)); "), r.stderr)
         let errorLines = try String(contentsOfFile: errors, encoding: .utf8).split(separator: "\n")
         let errorObjects = try errorLines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
@@ -95,7 +95,7 @@ final class BatchCLITests: XCTestCase {
 
         // Without --errors, each skipped record is one stderr line with its line number.
         let plain = try CLIRunner.run(["batch", "--key", publicKey, "--input", input, "--output", "-", "--on-error", "skip"])
-        XCTAssertEqual(plain.status, 0)
+        XCTAssertEqual(plain.status, 1)
         let lines = plain.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 5)
         XCTAssertTrue(lines[0].hasPrefix("xsig: --input \(input): line 3: session token is empty (skipped)"), String(lines[0]))

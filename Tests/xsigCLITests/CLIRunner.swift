@@ -33,10 +33,13 @@ enum CLIRunner {
     ///   - stdinFile: read stdin from this file instead of `stdin` (large inputs without holding
     ///     them in memory).
     @discardableResult
+    ///   - executable: run this program instead of xsig (`/bin/sh`, to hand xsig argument bytes
+    ///     that are not valid UTF-8, which `Process` cannot pass).
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
-                    currentDirectory: URL? = nil, timeout: TimeInterval? = nil, stdinFile: URL? = nil) throws -> CLIResult {
+                    currentDirectory: URL? = nil, timeout: TimeInterval? = nil, stdinFile: URL? = nil,
+                    executable: URL? = nil) throws -> CLIResult {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }

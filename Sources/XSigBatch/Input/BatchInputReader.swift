@@ -113,10 +113,11 @@ public final class BatchInputReader: BatchRecordSource {
             }
             guard let line = try lines.next() else { return nil }
             if line.overlong { return .failure(Self.error(line.number, "line is over \(lines.maximumLineBytes) bytes")) }
-            guard let token = String(validating: line.bytes, as: UTF8.self) else {
-                return .failure(Self.error(line.number, "line is not valid UTF-8"))
+            do {
+                return .success(BatchRecord(sessionToken: try SignaturePayload.decodeToken(line.bytes), line: line.number))
+            } catch let error as XSigError {
+                return .failure(Self.error(line.number, error.message))
             }
-            return .success(BatchRecord(sessionToken: token, line: line.number))
         case .ndjson:
             while let line = try lines.next() {
                 if line.overlong { return .failure(Self.error(line.number, "line is over \(lines.maximumLineBytes) bytes")) }

@@ -138,7 +138,7 @@ public struct PrivateKeyDecoder: Sendable {
     private func keyFromEncrypted(_ der: [UInt8], form: PrivateKeyForm) throws -> RSAPrivateKey {
         guard let passphrase else {
             throw XSigError(.unsupportedKey,
-                "this is an encrypted PKCS#8 key (\(form.rawValue)); give its passphrase with --passphrase-file FILE, or decrypt it first: openssl pkey -in FILE -out plain.pem")
+                "this is an encrypted PKCS#8 key (\(form.rawValue)); give its passphrase with --passphrase-file FILE (or - for stdin) or XSIG_KEY_PASSPHRASE, or decrypt it first: openssl pkey -in FILE -out plain.pem")
         }
         var plain = try PKCS8Encryption.decrypt(der, passphrase: passphrase)
         defer { for i in plain.indices { plain[i] = 0 } }

@@ -114,9 +114,10 @@ public struct RSAPublicKey: Sendable, Hashable {
         PEMDocument(type: "RSA PUBLIC KEY", derBytes: pkcs1DERRepresentation).pemString + "\n"
     }
 
-    /// A short public fingerprint for messages and logs: the first 8 octets of SHA-256(SPKI DER).
+    /// The public fingerprint: SHA-256 of the SubjectPublicKeyInfo DER in lowercase hex (64
+    /// digits), the value `openssl pkey -pubin -outform DER | sha256sum` prints.
     public var fingerprint: String {
-        DigestAlgorithm.sha256.hash(derRepresentation).prefix(8).map { String(format2: $0) }.joined()
+        DigestAlgorithm.sha256.hash(derRepresentation).map { String(format2: $0) }.joined()
     }
 }
 

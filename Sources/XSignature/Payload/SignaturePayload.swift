@@ -79,6 +79,30 @@ public struct SignaturePayload: Sendable, Hashable {
         try validateField(token, name: "session token")
     }
 
+    /// A session token given as bytes (a command-line argument, a file, stdin, the environment, a
+    /// batch line): refused unless it is valid UTF-8, with one message wherever it comes from, so
+    /// that no path silently replaces a bad byte with U+FFFD. The message names the offset only.
+    public static func decodeToken(_ bytes: some Collection<UInt8>) throws -> String {
+        guard let token = String(validating: bytes, as: UTF8.self) else {
+            throw XSigError(.invalidInput, "session token is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(bytes)))")
+        }
+        return token
+    }
+
+    /// Offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidUTF8Offset(_ bytes: some Collection<UInt8>) -> Int {
+        let array = Array(bytes)
+        var i = 0
+        while i < array.count {
+            let b = array[i]
+            let length = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0
+            guard length > 0, i + length <= array.count,
+                  String(validating: array[i..<(i + length)], as: UTF8.self) != nil else { return i }
+            i += length
+        }
+        return i
+    }
+
     static func validateField(_ value: String, name: String) throws {
         guard !value.isEmpty else { throw XSigError(.invalidInput, "\(name) is empty") }
         // Fast path: printable ASCII without '&' (every real token) needs no scalar walk.

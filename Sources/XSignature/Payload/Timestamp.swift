@@ -39,6 +39,34 @@ public enum Timestamp {
         }
     }
 
+    /// 10^11 ms is 1973-03-03, while epoch *seconds* stay under 10^11 until the year 5138: a value
+    /// below it is a timestamp in seconds given where milliseconds belong (the server-date API
+    /// answers `1628496895102`; `1628496895` is the same instant in seconds).
+    public static let secondsThreshold: UInt64 = 100_000_000_000
+
+    /// How old a server-date body may be before it is worth a warning: servers commonly reject
+    /// timestamps more than about five minutes from their clock, so an hour is surely stale.
+    public static let staleServerTimeMilliseconds: UInt64 = 3_600_000
+
+    /// The warning for a timestamp that looks like seconds, or nil.
+    public static func secondsWarning(_ milliseconds: UInt64) -> String? {
+        guard milliseconds < secondsThreshold else { return nil }
+        return "timestamp \(milliseconds) is under 10^11 and looks like epoch seconds; X-signatures carry epoch milliseconds (13 digits today, e.g. \(milliseconds) s = \(milliseconds &* 1000) ms)"
+    }
+
+    /// The warning for a server-date body older than ``staleServerTimeMilliseconds`` by `now`, or nil.
+    public static func staleWarning(serverTime: UInt64, now: UInt64) -> String? {
+        guard now > serverTime, now - serverTime > staleServerTimeMilliseconds else { return nil }
+        return "the server time is \(age(now - serverTime)) older than the local clock; servers reject stale timestamps, so fetch GET /api/v2/sdk/server-date again just before signing"
+    }
+
+    /// 90 minutes -> "1 h 30 min"; 3 days -> "3 days".
+    static func age(_ milliseconds: UInt64) -> String {
+        let minutes = milliseconds / 60_000
+        if minutes >= 48 * 60 { return "\(minutes / (24 * 60)) days" }
+        return "\(minutes / 60) h \(minutes % 60) min"
+    }
+
     /// The current time in epoch milliseconds.
     public static func now() -> UInt64 {
         let seconds = Date().timeIntervalSince1970

@@ -59,7 +59,8 @@ struct BatchCommand: ParsableCommand {
                   false (names come from the header row), Allow quoted data true;
                   then ${signature} etc. in a HTTP Header Manager.
           Bad records: --on-error skip --errors bad.ndjson keeps going and lists
-                  each one.
+                  each one; the good records are written, and xsig exits 1 if any
+                  record was skipped (0 only when every record was signed).
 
         SHARDING beyond one machine: --shard I/N (0-based) signs the I-th of N contiguous slices; \
         with --seed and a fixed --timestamp, cat shard-0 ... shard-(N-1) equals the unsharded output.
@@ -116,7 +117,7 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sign only slice I of N (0-based, contiguous), e.g. 0/4.", valueName: "I/N"))
     var shard: String?
 
-    @Option(name: .long, help: "On a bad record: fail (stop, no output file) or skip (report it and go on).")
+    @Option(name: .long, help: "On a bad record: fail (stop, no output file, exit 2) or skip (report it and go on; the good records are written, and the exit status is 1 when any record was skipped).")
     var onError: BatchErrorPolicy = .fail
 
     @Option(name: .long, help: ArgumentHelp("Write error records here as NDJSON {\"index\",\"line\",\"error\"} (default: stderr).", valueName: "file"))
@@ -142,7 +143,8 @@ struct BatchCommand: ParsableCommand {
         let headers = try headerOptions.fields()
         let route = try headerOptions.route()
         let key = try keyOptions.load().key
-        let base = try (timestamp == "now" ? Timestamp.now() : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
+        let time = try (timestamp == "now" ? (milliseconds: Timestamp.now(), warning: nil) : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
+        let base = time.milliseconds
         let seedBytes = try seed.map(Self.seedBytes)
         let shard: BatchShard?
         do { shard = try self.shard.map(BatchShard.init(parsing:)) } catch let error as XSigError { throw error.prefixed("--shard") }
@@ -165,6 +167,7 @@ struct BatchCommand: ParsableCommand {
             route: route, requireRequest: format.needsRequest, recordRange: range)
         let batch = try BatchSigner(key: key, padding: padding, backend: backend, configuration: configuration)
         let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
+        if let warning = time.warning { printNote(warning) }
 
         AtomicOutputFile.prepareForSignalCleanup()
         installSignalCleanup()
@@ -219,6 +222,8 @@ struct BatchCommand: ParsableCommand {
             if let shard, let range { line += ", shard \(shard) = records \(range.lowerBound)..<\(range.upperBound)" }
             printNote(line)
         }
+        // The output is complete for the good records, but not every input record made it: a script must not mistake that for success.
+        if summary.errors > 0 { throw CommandFailure(message: "", status: ExitStatus.negative) }
     }
 
     /// The seed through `SeedOptions`, so that the warning is word for word the one of `xsig sign --seed`.

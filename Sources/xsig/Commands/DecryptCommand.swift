@@ -20,7 +20,7 @@ struct DecryptCommand: ParsableCommand {
         side-channel-silent mpn_sec functions (docs/server-side.md says what is constant-time).
 
         Examples:
-          SIG=$(xsig sign --key key.pub.pem --session-token T)
+          SIG=$(xsig sign --key key.pub.pem --session-token-file token.txt)
           xsig decrypt --private-key key.pem --ciphertext-base64 "$SIG"
           xsig decrypt --private-key key.pem --padding pkcs1 --ciphertext-hex 5f3a...
           xsig decrypt --private-key key.pem --backend openssl \\

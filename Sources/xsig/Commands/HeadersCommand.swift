@@ -16,9 +16,9 @@ struct HeadersCommand: ParsableCommand {
         https://<domain>/api/v2/sdk/logout). Only send requests to systems you are authorised to test.
 
         Examples:
-          xsig headers --key pub.pem --session-token T --domain idp.example.com \\
-              --client-id C --device-fingerprint FP --os-version "Android 14" \\
-              --agent "myapp/1.0" --format curl
+          xsig headers --key pub.pem --session-token-file token.txt \
+              --domain idp.example.com --client-id C --device-fingerprint FP \
+              --os-version "Android 14" --agent "myapp/1.0" --format curl
           xsig headers ... --server-time now.json --format json
           xsig headers ... --base-url http://127.0.0.1:8080 --method POST \\
               --path /api/v2/sdk/profile/update
@@ -44,6 +44,7 @@ struct HeadersCommand: ParsableCommand {
     enum HeadersFormat: String, ExpressibleByArgument, CaseIterable { case http, curl, json }
 
     func run() throws {
+        try payloadOptions.checkStdinReaders(key: keyOptions.key)
         let padding = try payloadOptions.parsedPadding()
         let fields = try headerOptions.fields()
         let route = try headerOptions.route()

@@ -17,7 +17,9 @@ struct VerifyCommand: ParsableCommand {
         payload must be exactly session_token=<token>&timestamp=<ms>&nonce=<lowercase hex of ms>: \
         these three fields in this order, the timestamp canonical digits, the nonce the hex of the \
         timestamp. With --max-skew-seconds S the timestamp must lie within S seconds of --now \
-        (default: the clock); with --session-token the token must match.
+        (default: the clock); with --session-token-file (or --session-token) the token must match. \
+        verify does not read XSIG_SESSION_TOKEN: a token left in the environment would turn the \
+        check on.
 
         Reasons: malformed_signature, decryption_error (wrong key, padding or a tampered signature: \
         deliberately not more precise), payload_not_utf8, missing_field, extra_fields, field_order, \
@@ -39,8 +41,8 @@ struct VerifyCommand: ParsableCommand {
 
         Examples:
           xsig verify --private-key key.pem --signature "$SIG" --max-skew-seconds 300
-          xsig verify --private-key key.pem --signature "$SIG" --session-token abc123 \\
-              --now 1628496895102 --max-skew-seconds 60
+          xsig verify --private-key key.pem --signature "$SIG" \
+              --session-token-file token.txt --now 1628496895102 --max-skew-seconds 60
           xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
         """
     )
@@ -59,8 +61,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Accept timestamps at most this many seconds from --now (default: no freshness check).", valueName: "s"))
     var maxSkewSeconds: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("The session token the signature must carry.", valueName: "token"))
-    var sessionToken: String?
+    @OptionGroup(title: "The session token the signature must carry (optional)") var token: SessionTokenOptions
 
     @Option(name: .long, help: ArgumentHelp("Verification threads for --input (default: all online CPUs).", valueName: "n"))
     var threads: Int?
@@ -73,10 +74,15 @@ struct VerifyCommand: ParsableCommand {
             throw XSigError(.invalidArgument, signature == nil ? "give --signature B64 or --input FILE" : "give --signature or --input, not both")
         }
         if let threads, threads < 1 { throw XSigError(.invalidArgument, "--threads must be at least 1") }
+        try requireOneStdinReader([("--private-key", decryption.key.privateKey), ("--passphrase-file", decryption.key.passphraseFile),
+                                   token.stdinFlag, ("--input", input)])
         let padding = try decryption.parsedPadding()
-        var expectations = XSignatureVerifier.Expectations(maximumSkewSeconds: maxSkewSeconds, sessionToken: sessionToken)
+        // The environment is not read here: a token left in XSIG_SESSION_TOKEN would silently turn the check on.
+        let sessionToken = try token.resolve(readingEnvironment: false)
+        var expectations = XSignatureVerifier.Expectations(maximumSkewSeconds: maxSkewSeconds, sessionToken: sessionToken?.token)
         if let now {
             do { expectations.now = try Timestamp.parse(now) } catch let error as XSigError { throw error.prefixed("--now") }
+            if let warning = Timestamp.secondsWarning(expectations.now!) { printNote("warning: --now: \(warning)") }
         } else if maxSkewSeconds != nil {
             expectations.now = Timestamp.now()
         }

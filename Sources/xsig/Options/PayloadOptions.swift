@@ -4,8 +4,7 @@ import XSignature
 /// What one X-signature is made of: token, timestamp (or server-date body), nonce, padding.
 /// Shared by `sign` and `headers` so that both read the same flags the same way.
 struct PayloadOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The session token to sign (no '&', whitespace or control characters).", valueName: "token"))
-    var sessionToken: String
+    @OptionGroup(title: "Session token (one of these)") var token: SessionTokenOptions
 
     @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
     var timestamp: String?
@@ -25,13 +24,22 @@ struct PayloadOptions: ParsableArguments {
 
     func parsedPadding() throws -> RSAEncryptionPadding { try parsePadding(padding) }
 
-    /// The payload, each failure prefixed with the flag it came from.
+    /// Refuses two inputs on stdin (with `--key -`, say) before anything is read.
+    func checkStdinReaders(key: String) throws {
+        try requireOneStdinReader([("--key", key), token.stdinFlag, ("--server-time", serverTime)])
+    }
+
+    /// The payload, each failure prefixed with the flag (or variable) it came from.
     func payload() throws -> SignaturePayload {
-        let ms = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
+        let sessionToken = try token.required()
+        let time = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
+        let payload: SignaturePayload
         do {
-            return try SignaturePayload(sessionToken: sessionToken, timestamp: ms, nonce: nonce)
+            payload = try SignaturePayload(sessionToken: sessionToken.token, timestamp: time.milliseconds, nonce: nonce)
         } catch let error as XSigError {
-            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : "--session-token")
+            throw error.prefixed(error.message.hasPrefix("nonce") ? "--nonce" : sessionToken.source)
         }
+        if let warning = time.warning { printNote(warning) }
+        return payload
     }
 }

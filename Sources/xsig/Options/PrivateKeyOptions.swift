@@ -1,7 +1,9 @@
 import ArgumentParser
+import Glibc
 import XSignature
 
-/// `--private-key FILE` (any private form, auto-detected), `--allow-weak-key`, `--passphrase-file`.
+/// `--private-key FILE` (any private form, auto-detected), `--allow-weak-key`, and the passphrase of an
+/// encrypted key from `--passphrase-file FILE|-` or `XSIG_KEY_PASSPHRASE`, never from argv.
 struct PrivateKeyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Private key file, or - for stdin. Auto-detected: PEM PRIVATE KEY (PKCS#8) or RSA PRIVATE KEY (PKCS#1), the same as DER or bare Base64, an RSA JWK with d (CRT members optional), ENCRYPTED PRIVATE KEY with --passphrase-file.",
@@ -11,12 +13,15 @@ struct PrivateKeyOptions: ParsableArguments {
     @OptionGroup var weakKey: WeakKeyOption
 
     @Option(name: .long, help: ArgumentHelp(
-        "File holding the passphrase of an encrypted PKCS#8 key (its first line; a trailing newline is dropped).",
+        "File holding the passphrase of an encrypted PKCS#8 key, or - for stdin (its first line, as openssl's -passin file: reads it). Without it, XSIG_KEY_PASSPHRASE is used if set. There is no flag that takes the passphrase itself: argv shows in ps.",
         valueName: "file"))
     var passphraseFile: String?
 
+    static let passphraseVariable = "XSIG_KEY_PASSPHRASE"
+
     func load() throws -> PrivateKeyDecoder.Result {
-        var passphrase = try passphraseFile.map { try Self.readPassphrase($0) }
+        try requireOneStdinReader([("--private-key", privateKey), ("--passphrase-file", passphraseFile)])
+        var passphrase = try passphraseFile.map { try Self.readPassphrase($0) } ?? Self.environmentPassphrase()
         defer { if passphrase != nil { for i in passphrase!.indices { passphrase![i] = 0 } } }
         var bytes = try InputFiles.read(privateKey, what: "--private-key")
         defer { for i in bytes.indices { bytes[i] = 0 } }
@@ -25,6 +30,12 @@ struct PrivateKeyOptions: ParsableArguments {
         } catch let error as XSigError {
             throw error.prefixed("--private-key \(privateKey == "-" ? "(stdin)" : privateKey)")
         }
+    }
+
+    /// XSIG_KEY_PASSPHRASE, taken as it is (no newline to strip in an environment value).
+    static func environmentPassphrase() -> [UInt8]? {
+        guard let value = getenv(passphraseVariable) else { return nil }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
     }
 
     /// The first line of the file, as `openssl -passin file:` reads it.

@@ -3,7 +3,8 @@ import Glibc
 import XSigBatch
 import XSignature
 
-/// Exit statuses: 0 success, 1 a negative answer (decryption error, invalid signature),
+/// Exit statuses: 0 success, 1 a negative answer (decryption error, invalid signature, batch
+/// records skipped under --on-error skip),
 /// 2 bad input (arguments, keys, records, unreadable input files), 3 an internal failure.
 enum ExitStatus {
     static let negative: Int32 = 1

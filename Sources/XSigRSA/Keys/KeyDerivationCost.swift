@@ -1,0 +1,91 @@
+import SwiftASN1
+
+/// The work an encrypted PKCS#8 key asks for before its passphrase can even be tried. The
+/// iteration count is an unbounded INTEGER chosen by whoever wrote the file, and OpenSSL runs
+/// whatever it says: a key file with 2^62 iterations would keep xsig busy for centuries. The
+/// count is read from the DER and capped before OpenSSL sees the key.
+///
+/// The cap, 10^7, is far above what real keys use: OpenSSL 3 writes 2048 iterations
+/// (`openssl pkcs8 -topk8`, `openssl genpkey -aes256`), OWASP's 2023 guidance for
+/// PBKDF2-HMAC-SHA256 is 600,000, and the heaviest common setting (PBKDF2-HMAC-SHA1 at 1.3
+/// million) is under it too; at the cap one decryption costs seconds of CPU, not hours.
+///
+/// Read (ASN.1 from RFC 8018 appendix A.2 and A.4, RFC 7292 appendix C):
+/// - PBES2 `{ keyDerivationFunc AlgorithmIdentifier, encryptionScheme AlgorithmIdentifier }` with
+///   PBKDF2 `PBKDF2-params ::= SEQUENCE { salt, iterationCount INTEGER, keyLength INTEGER
+///   OPTIONAL, prf AlgorithmIdentifier DEFAULT }`;
+/// - PBES1 `PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }` and the
+///   PKCS#12 schemes' `pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }`.
+/// scrypt's cost is bounded by OpenSSL itself (its 32 MiB memory limit for PBE); other schemes
+/// are left to OpenSSL, which refuses what it does not know.
+enum KeyDerivationCost {
+    static let maximumIterations = 10_000_000
+
+    static let pbes2 = try! ASN1ObjectIdentifier(dotRepresentation: "1.2.840.113549.1.5.13")
+    static let pbkdf2 = try! ASN1ObjectIdentifier(dotRepresentation: "1.2.840.113549.1.5.12")
+    /// Arcs under which PBES1 (pkcs-5 1, 3, 4, 6, 10, 11) and the PKCS#12 PBE schemes sit.
+    static let pkcs5 = [1, 2, 840, 113549, 1, 5]
+    static let pkcs12PBE = [1, 2, 840, 113549, 1, 12, 1]
+
+    /// Throws when the key's iteration count is over ``maximumIterations`` or cannot be read.
+    static func check(_ info: EncryptedPrivateKeyInfo) throws {
+        guard let iterations = try iterationCount(info.algorithm) else { return }
+        guard iterations <= maximumIterations else {
+            throw XSigError(.invalidKey,
+                "the encrypted PKCS#8 key asks for \(iterations) key-derivation iterations, over xsig's cap of \(maximumIterations) (real keys use 2048 to about 10^6); re-encrypt it, e.g. openssl pkcs8 -topk8 -in FILE -out new.pem")
+        }
+    }
+
+    /// The iteration count of a PBES2/PBKDF2, PBES1 or PKCS#12 scheme; nil for other schemes.
+    static func iterationCount(_ algorithm: AlgorithmIdentifier) throws -> Int? {
+        let arcs = Array(algorithm.algorithm.oidComponents)
+        do {
+            if algorithm.algorithm == pbes2 {
+                guard let parameters = algorithm.parameters else { throw malformed }
+                let (kdf, _) = try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
+                    (try AlgorithmIdentifier(derEncoded: &nodes), try AlgorithmIdentifier(derEncoded: &nodes))
+                }
+                guard kdf.algorithm == pbkdf2 else { return nil }
+                guard let kdfParameters = kdf.parameters else { throw malformed }
+                return try saltThenCount(kdfParameters)
+            }
+            let underPKCS5 = arcs.count == pkcs5.count + 1 && arcs.starts(with: pkcs5.map(UInt.init))
+            let underPKCS12 = arcs.count == pkcs12PBE.count + 1 && arcs.starts(with: pkcs12PBE.map(UInt.init))
+            guard underPKCS5 || underPKCS12, let parameters = algorithm.parameters else { return nil }
+            return try saltThenCount(parameters)
+        } catch let error as XSigError {
+            throw error
+        } catch {
+            throw malformed
+        }
+    }
+
+    /// `SEQUENCE { salt, count INTEGER, ... }`: the count, as an Int (a count over Int.max is over the cap anyway).
+    private static func saltThenCount(_ parameters: ASN1Any) throws -> Int {
+        try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
+            guard nodes.next() != nil, let countNode = nodes.next() else { throw malformed }
+            while nodes.next() != nil {}
+            guard let count = clampedInteger(try ArraySlice<UInt8>(derEncoded: countNode)) else { throw malformed }
+            return count
+        }
+    }
+
+    /// An unsigned DER INTEGER's octets (SwiftASN1 has dropped the sign octet and refused negative
+    /// values) as an Int, Int.max when larger.
+    private static func clampedInteger(_ octets: ArraySlice<UInt8>) -> Int? {
+        let significant = octets.drop(while: { $0 == 0 })
+        guard significant.count <= 7 else { return Int.max }
+        return significant.reduce(0) { $0 << 8 | Int($1) }
+    }
+
+    private static let malformed = XSigError(.invalidKey, "the encrypted PKCS#8 key's algorithm parameters are malformed")
+}
+
+private extension ASN1Any {
+    /// The DER of this element, for parsing it again as a concrete type.
+    var derBytes: [UInt8] {
+        var serializer = DER.Serializer()
+        try! serializer.serialize(self)
+        return serializer.serializedBytes
+    }
+}
