@@ -16,8 +16,8 @@ struct HeadersCommand: ParsableCommand {
         https://<domain>/api/v2/sdk/logout). Only send requests to systems you are authorised to test.
 
         Examples:
-          xsig headers --key pub.pem --session-token-file token.txt \
-              --domain idp.example.com --client-id C --device-fingerprint FP \
+          xsig headers --key pub.pem --session-token-file token.txt \\
+              --domain idp.example.com --client-id C --device-fingerprint FP \\
               --os-version "Android 14" --agent "myapp/1.0" --format curl
           xsig headers ... --server-time now.json --format json
           xsig headers ... --base-url http://127.0.0.1:8080 --method POST \\

@@ -20,11 +20,11 @@ struct SignCommand: ParsableCommand {
 
         Examples:
           xsig sign --key pub.pem --session-token-file token.txt
-          xsig sign --key pub.pem --session-token-file token.txt \
+          xsig sign --key pub.pem --session-token-file token.txt \\
               --timestamp 1628496895102 --padding oaep-sha256-mgf1sha1
           curl -s https://IDP/api/v2/sdk/server-date > now.json
           xsig sign --key pub.pem --session-token-file token.txt --server-time now.json
-          printf '%s' "$TOKEN" | xsig sign --key pub.pem --session-token - --output json
+          printf '%s' "$TOKEN" | xsig sign --key pub.pem --session-token -
           XSIG_SESSION_TOKEN="$TOKEN" xsig sign --key pub.pem
         """
     )

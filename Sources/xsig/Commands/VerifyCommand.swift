@@ -41,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
 
         Examples:
           xsig verify --private-key key.pem --signature "$SIG" --max-skew-seconds 300
-          xsig verify --private-key key.pem --signature "$SIG" \
+          xsig verify --private-key key.pem --signature "$SIG" \\
               --session-token-file token.txt --now 1628496895102 --max-skew-seconds 60
           xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
         """
