@@ -12,11 +12,16 @@ public protocol BatchRecordSource: AnyObject {
 
     /// Input bytes consumed so far and the total when known, for progress.
     var bytesConsumed: UInt64 { get }
+
+    /// False when ``nextRecord()`` might wait for input that has not arrived (a quiet pipe):
+    /// a streaming batch then signs and writes what it holds instead of waiting.
+    var nextRecordIsReady: Bool { get }
 }
 
 extension BatchRecordSource {
     public func providedHeaderFields() throws -> Set<LogoutHeaderField>? { nil }
     public var bytesConsumed: UInt64 { 0 }
+    public var nextRecordIsReady: Bool { true }
 }
 
 /// The input formats of `xsig batch`.
@@ -94,6 +99,10 @@ public final class BatchInputReader: BatchRecordSource {
     }
 
     public var bytesConsumed: UInt64 { lines.bytesConsumed }
+
+    /// A CSV record that runs over several lines may still wait after its first line: the
+    /// records before it have gone out by then.
+    public var nextRecordIsReady: Bool { !pendingBlankLines.isEmpty || lines.hasLineReady }
 
     public func providedHeaderFields() throws -> Set<LogoutHeaderField>? {
         try detect()

@@ -9,6 +9,15 @@ import XSignature
 public protocol BatchByteSource {
     /// Reads up to `buffer.count` bytes; 0 means end of input.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+
+    /// True when ``read(into:)`` would return at once (bytes or the end of input); false only
+    /// for a pipe or terminal that has nothing to read yet. Streaming batches close a chunk
+    /// instead of waiting for input that has not arrived.
+    func hasInputReady() -> Bool
+}
+
+extension BatchByteSource {
+    public func hasInputReady() -> Bool { true }
 }
 
 /// Reads a file descriptor with read(2), retrying on EINTR. Does not close it.
@@ -32,6 +41,16 @@ public struct FileDescriptorByteSource: BatchByteSource {
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw XSigError(.io, "\(name): read failed (errno \(errno))")
+        }
+    }
+
+    /// poll(2) with a zero timeout: readable, hung up or in error all mean read(2) will not block.
+    public func hasInputReady() -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&entry, 1, 0)
+            if n >= 0 { return n > 0 }
+            if errno != EINTR { return true }
         }
     }
 }

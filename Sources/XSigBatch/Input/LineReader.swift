@@ -119,6 +119,12 @@ public final class LineReader {
         }
     }
 
+    /// True when ``next()`` returns without waiting: a line (or the end) is already buffered, or
+    /// the source has bytes ready. Only a pipe or terminal that is quiet makes this false.
+    public var hasLineReady: Bool {
+        pushedBack != nil || atEnd || findNewline(from: start) != nil || source.hasInputReady()
+    }
+
     private func deliver(_ range: Range<Int>, overlong: Bool, consumed: Int) -> Line {
         last = (range, overlong, consumed)
         lineNumber += 1

@@ -11,11 +11,19 @@ public struct BatchConfiguration: Sendable {
     public enum Timestamps: Sendable, Hashable {
         /// `base + index x step` milliseconds: pre-signed batches, timed for when the load runs.
         case fixed(base: UInt64, stepMilliseconds: UInt64 = 0)
-        /// The clock when the record is signed: signing on the fly inside a load generator.
+        /// The clock when the record is signed, plus ``BatchConfiguration/clockOffsetMilliseconds``:
+        /// streaming batches and signing on the fly inside a load generator.
         case clock
     }
 
     public var timestamps: Timestamps
+    /// Added to the clock with ``Timestamps/clock``: the server's clock minus the local one.
+    public var clockOffsetMilliseconds: Int64 = 0
+    /// Streaming: hand each record to `write` as soon as it and every record before it are
+    /// signed. A chunk then holds one RSA group at most (8 on the lanes engine, else 1) and
+    /// closes early when the input has nothing more ready, so a record read from a quiet pipe
+    /// is signed and written at once. False: chunks of ``chunkSize`` (the fast path for files).
+    public var flushEachRecord: Bool = false
     /// Deterministic padding from this seed, record i using stream index i (its global index).
     /// FOR TEST VECTORS ONLY. nil: OpenSSL's CSPRNG.
     public var seed: [UInt8]?
@@ -123,7 +131,14 @@ public final class BatchSigner: Sendable {
     public func timestamp(forIndex index: UInt64) throws -> UInt64 {
         switch configuration.timestamps {
         case .clock:
-            return Timestamp.now()
+            let now = Timestamp.now()
+            let offset = configuration.clockOffsetMilliseconds
+            let (value, overflow) = offset >= 0 ? now.addingReportingOverflow(UInt64(offset))
+                : now.subtractingReportingOverflow(offset.magnitude)
+            guard !overflow else {
+                throw XSigError(.invalidInput, "the clock plus the offset of \(offset) ms is outside 0...\(UInt64.max)")
+            }
+            return value
         case let .fixed(base, step):
             let (offset, o1) = index.multipliedReportingOverflow(by: step)
             let (value, o2) = base.addingReportingOverflow(offset)
@@ -221,7 +236,8 @@ public final class BatchSigner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let range = configuration.recordRange ?? 0..<UInt64.max
-        let chunkSize = configuration.chunkSize
+        let streaming = configuration.flushEachRecord
+        let chunkSize = streaming ? groupSize : configuration.chunkSize
         let failFast = configuration.onError == .fail
         var nextIndex: UInt64 = 0
         var finished = false
@@ -235,6 +251,8 @@ public final class BatchSigner: Sendable {
             items.reserveCapacity(chunkSize)
             var first: UInt64?
             while items.count < chunkSize {
+                // Streaming: what is held goes out now rather than after input yet to arrive.
+                if streaming, !items.isEmpty, !source.nextRecordIsReady { break }
                 let next: Result<BatchRecord, BatchRecordError>?
                 do {
                     next = nextIndex < range.upperBound ? try source.nextRecord() : nil

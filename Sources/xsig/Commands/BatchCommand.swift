@@ -27,6 +27,13 @@ struct BatchCommand: ParsableCommand {
         --server-time) + index x --timestamp-step-ms. Servers reject stale timestamps, so sign a \
         batch shortly before the load test runs, with the server's clock.
 
+        STREAMING: --timestamp clock gives each record the clock at the moment it is signed (plus \
+        the --server-time offset), and on a pipe or terminal (or with --flush record) each record \
+        is written as soon as it is signed, in input order, so signatures are fresh at send time:
+          tail -f tokens.txt | xsig batch --key pub.pem --input - --output - \\
+              --timestamp clock --server-time now.json --format vegeta \\
+              | vegeta attack -lazy -rate=50/s -duration=60s | vegeta report
+
         OUTPUT (--format):
           ndjson   one object per record: index, session_token, timestamp, nonce,
                    signature, and method, url, headers {...} when request fields
@@ -94,13 +101,20 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
     var padding: String = "oaep-sha256"
 
-    @Option(name: .long, help: ArgumentHelp("Base timestamp in epoch milliseconds, or now (the default).", valueName: "ms|now"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Base timestamp in epoch milliseconds, now (the default: the clock at the start), or clock: each record gets the clock at the moment it is signed, plus the --server-time offset. E.g. tail -f tokens.txt | xsig batch --key pub.pem --input - --output - --timestamp clock",
+        valueName: "ms|now|clock"))
     var timestamp: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "When records leave: record (each written as soon as it is signed, in order), chunk (in 256-record chunks, the fastest) or auto (record when the output is a pipe or terminal, chunk for files).",
+        valueName: "when"))
+    var flush: FlushChoice = .auto
 
     @Option(name: .long, help: ArgumentHelp("Milliseconds added per record index to the base timestamp.", valueName: "n"))
     var timestampStepMs: UInt64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}, as the base timestamp.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}: the base timestamp, or with --timestamp clock the offset between the server's clock and the file's modification time.", valueName: "file"))
     var serverTime: String?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -130,9 +144,18 @@ struct BatchCommand: ParsableCommand {
     var headerOptions: HeaderOptions
 
     enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
+    enum FlushChoice: String, ExpressibleByArgument, CaseIterable { case auto, record, chunk }
+
+    var clockTimestamps: Bool { timestamp == "clock" }
 
     func validate() throws {
-        if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
+        if timestamp != nil && !clockTimestamps && serverTime != nil {
+            throw ValidationError("give --timestamp or --server-time, not both (--timestamp clock takes --server-time as the clock's offset)")
+        }
+        if clockTimestamps && timestampStepMs != 0 {
+            throw ValidationError("--timestamp-step-ms spreads a fixed base timestamp; with --timestamp clock each record already gets the time it is signed")
+        }
+        if serverTime == "-" && input == "-" { throw ValidationError("--server-time - and --input - cannot both read stdin") }
         if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be in 1...1024") }
         if errors == "-" { throw ValidationError("--errors takes a file name; without it, errors go to stderr") }
         if errors != nil && errors == output { throw ValidationError("--errors and --output must be different files") }
@@ -143,8 +166,17 @@ struct BatchCommand: ParsableCommand {
         let headers = try headerOptions.fields()
         let route = try headerOptions.route()
         let key = try keyOptions.load().key
-        let time = try (timestamp == "now" ? (milliseconds: Timestamp.now(), warning: nil) : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
-        let base = time.milliseconds
+        let timestamps: BatchConfiguration.Timestamps
+        var clockOffset: Int64 = 0
+        var warning: String?
+        if clockTimestamps {
+            timestamps = .clock
+            if let serverTime { (clockOffset, warning) = try serverClockOffset(serverTime: serverTime) }
+        } else {
+            let time = try (timestamp == "now" ? (milliseconds: Timestamp.now(), warning: nil) : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
+            timestamps = .fixed(base: time.milliseconds, stepMilliseconds: timestampStepMs)
+            warning = time.warning
+        }
         let seedBytes = try seed.map(Self.seedBytes)
         let shard: BatchShard?
         do { shard = try self.shard.map(BatchShard.init(parsing:)) } catch let error as XSigError { throw error.prefixed("--shard") }
@@ -161,13 +193,16 @@ struct BatchCommand: ParsableCommand {
         let handle = try InputHandle(path: input, format: inputFormat)
         defer { handle.close() }
 
-        let configuration = BatchConfiguration(
-            timestamps: .fixed(base: base, stepMilliseconds: timestampStepMs), seed: seedBytes,
+        let streaming = try flushEachRecord()
+        var configuration = BatchConfiguration(
+            timestamps: timestamps, seed: seedBytes,
             threads: threads ?? BatchConfiguration.defaultThreads, onError: onError, headers: headers,
             route: route, requireRequest: format.needsRequest, recordRange: range)
+        configuration.clockOffsetMilliseconds = clockOffset
+        configuration.flushEachRecord = streaming
         let batch = try BatchSigner(key: key, padding: padding, backend: backend, configuration: configuration)
         let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
-        if let warning = time.warning { printNote(warning) }
+        if let warning { printNote(warning) }
 
         AtomicOutputFile.prepareForSignalCleanup()
         installSignalCleanup()
@@ -224,6 +259,25 @@ struct BatchCommand: ParsableCommand {
         }
         // The output is complete for the good records, but not every input record made it: a script must not mistake that for success.
         if summary.errors > 0 { throw CommandFailure(message: "", status: ExitStatus.negative) }
+    }
+
+    /// --flush: auto streams to a pipe, terminal or socket on stdout; a file --output only appears
+    /// once complete, so streaming into it would show nothing and is refused.
+    private func flushEachRecord() throws -> Bool {
+        switch flush {
+        case .chunk: return false
+        case .record:
+            guard output == "-" else {
+                throw XSigError(.invalidArgument, "--flush record: --output \(output) is written beside the target and appears only when complete; stream with --output - (a pipe, or >> FILE)")
+            }
+            return true
+        case .auto:
+            guard output == "-" else { return false }
+            var info = stat()
+            guard fstat(STDOUT_FILENO, &info) == 0 else { return false }
+            let type = info.st_mode & S_IFMT
+            return type == S_IFIFO || type == S_IFSOCK || isatty(STDOUT_FILENO) == 1
+        }
     }
 
     /// The seed through `SeedOptions`, so that the warning is word for word the one of `xsig sign --seed`.

@@ -55,6 +55,8 @@ final class NamedRecordSource: BatchRecordSource {
 
     var bytesConsumed: UInt64 { reader.bytesConsumed }
 
+    var nextRecordIsReady: Bool { reader.nextRecordIsReady }
+
     func countRemainingRecords() throws -> UInt64 {
         do { return try reader.countRemainingRecords() } catch let error as XSigError { throw named(error) }
     }
