@@ -12,6 +12,7 @@
 //           -> XSigBigInt (GMP-backed integers and modular exponentiation)
 //             -> CXSigKernels (C: the Montgomery RSAEP kernel, OpenSSL key helpers, wipe)
 //               -> CGMP, COpenSSL (macro shims over the system libraries)
+//   xsig -> CXSigBuildInfo (C: the commit compiled in, the GMP and OpenSSL versions loaded)
 import PackageDescription
 
 let package = Package(
@@ -41,6 +42,11 @@ let package = Package(
         ),
         .target(
             name: "CXSigKernels",
+            dependencies: ["CGMP", "COpenSSL"],
+            linkerSettings: [.linkedLibrary("gmp"), .linkedLibrary("crypto")]
+        ),
+        .target(
+            name: "CXSigBuildInfo",
             dependencies: ["CGMP", "COpenSSL"],
             linkerSettings: [.linkedLibrary("gmp"), .linkedLibrary("crypto")]
         ),
@@ -101,6 +107,7 @@ let package = Package(
                 "XSigBench",
                 "XSigHTTP",
                 "XSigMock",
+                "CXSigBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,8 +23,11 @@ struct XSig: ParsableCommand {
         Paddings (--padding): pkcs1; oaep-sha256 (MGF1-SHA-256, Java with BouncyCastle); \
         oaep-sha256-mgf1sha1 (Java's default SunJCE); oaep-sha1; generally oaep-<hash>[-mgf1<hash>], \
         hash one of sha1, sha224, sha256, sha384, sha512.
+
+        Shell completions: xsig --generate-completion-script bash|zsh|fish prints the script for \
+        that shell; the release tarball (scripts/release.sh) installs them and the man page xsig(1).
         """,
-        version: "0.1.0",
+        version: VersionReport.text,
         subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, MockCommand.self, KeygenCommand.self]
     )
 
