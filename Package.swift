@@ -116,6 +116,7 @@ let package = Package(
             "XSigRSA", "XSigBigInt", "CXSigKernels", .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "XSignatureTests", dependencies: ["XSignature"]),
+        .testTarget(name: "XSigBenchTests", dependencies: ["XSigBench"]),
         .testTarget(name: "XSigBatchTests", dependencies: ["XSigBatch", "XSignature"]),
         .testTarget(name: "XSigVectorsTests", dependencies: ["XSigVectors", "XSignature", "XSigBigInt"]),
         .testTarget(name: "xsigCLITests", dependencies: ["xsig", "XSignature"]),

@@ -51,6 +51,7 @@ public struct BenchRunner {
             keys[bits] = try BenchKey(bits: bits)
         }
         let sampleSeconds = config.sampleSeconds
+        let eta = BenchETA(sampleSeconds: sampleSeconds, samplingStart: Clocks.monotonicSeconds())
         let total = config.caseCount * config.backends.count * config.samples
         var done = 0
         var results: [BenchCaseResult] = []
@@ -75,9 +76,8 @@ public struct BenchRunner {
                         var counted = [Int](repeating: 0, count: workloads.count)
                         for _ in 0..<config.samples {
                             for (i, workload) in workloads.enumerated() {
-                                let elapsed = Clocks.monotonicSeconds() - clockStart
-                                let perSample = done > 0 ? elapsed / Double(done) : sampleSeconds
-                                progress?(done, total, "\(label) \(config.backends[i].rawValue)", perSample * Double(total - done))
+                                progress?(done, total, "\(label) \(config.backends[i].rawValue)",
+                                          eta.secondsLeft(done: done, total: total, now: Clocks.monotonicSeconds()))
                                 let (count, rate) = try BenchRunner.measure(threads: threads, seconds: sampleSeconds,
                                                                             clock: config.clock, workload: workload)
                                 ops[i].append(rate)
