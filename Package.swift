@@ -5,6 +5,7 @@
 // Layers, arrows pointing down only (docs/ARCHITECTURE.md):
 //   xsig (command line)
 //     -> XSigMock (the SDK API as an HTTP server: routes, X-signature checks, replay cache, tokens)
+//     -> XSigSidecar (X-signatures made at request time over HTTP, lanes groups on signing threads)
 //       -> XSigHTTP (reusable HTTP/1.1 server plumbing on SwiftNIO: limits, drain, metrics)
 //     -> XSigBatch, XSigVectors, XSigBench (batch pipeline, test-vector tools, benchmark engine)
 //       -> XSignature (X-signature payload, signer, verifier, request headers)
@@ -98,6 +99,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "XSigSidecar",
+            dependencies: [
+                "XSignature",
+                "XSigHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "xsig",
             dependencies: [
@@ -108,6 +119,7 @@ let package = Package(
                 "XSigHTTP",
                 "XSigMock",
                 "CXSigBuildInfo",
+                "XSigSidecar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,5 +133,10 @@ let package = Package(
         .testTarget(name: "XSigVectorsTests", dependencies: ["XSigVectors", "XSignature", "XSigBigInt"]),
         .testTarget(name: "xsigCLITests", dependencies: ["xsig", "XSignature"]),
         .testTarget(name: "XSigMockTests", dependencies: ["XSigMock", "XSigHTTP", "XSignature"]),
+        .testTarget(name: "XSigSidecarTests", dependencies: [
+            "XSigSidecar", "XSigHTTP", "XSignature",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
     ]
 )

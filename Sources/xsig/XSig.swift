@@ -28,7 +28,7 @@ struct XSig: ParsableCommand {
         that shell; the release tarball (scripts/release.sh) installs them and the man page xsig(1).
         """,
         version: VersionReport.text,
-        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, MockCommand.self, KeygenCommand.self]
+        subcommands: [SignCommand.self, EncryptCommand.self, InspectKeyCommand.self, DemoCommand.self, BatchCommand.self, HeadersCommand.self, BenchCommand.self, VectorsCommand.self, DecryptCommand.self, VerifyCommand.self, MockCommand.self, SidecarCommand.self, KeygenCommand.self]
     )
 
     /// Runs the command and turns every xsig error into one `xsig: ` line and an exit status.

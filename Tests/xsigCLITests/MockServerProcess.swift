@@ -1,14 +1,18 @@
 import Foundation
 import XCTest
 
-/// A running `xsig mock` (the real binary) on 127.0.0.1 with a port the kernel picked, found
-/// from its ready line. Killed at the end of the test if still running.
+/// A running `xsig mock` or `xsig sidecar` (the real binary) on 127.0.0.1 with a port the
+/// kernel picked, found from its ready line. Killed at the end of the test if still running.
 final class MockServerProcess: @unchecked Sendable {
     let process = Process()
+    /// The server's name in its ready line: `mock` or `sidecar`.
+    let name: String
     private(set) var port = 0
     private let stderrPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let exited = DispatchSemaphore(value: 0)
+
+    init(name: String = "mock") { self.name = name }
 
     static let demoKey = CLIRunner.path("vectors/keys/demo-rsa-2048.pem")
     static let demoPublicKey = CLIRunner.path("vectors/keys/demo-rsa-2048.pub.pem")
@@ -20,6 +24,16 @@ final class MockServerProcess: @unchecked Sendable {
         test.addTeardownBlock { server.kill() }
         return server
     }
+
+    /// Starts `xsig sidecar --key KEY --listen 127.0.0.1:0 ARGS` and waits for the ready line.
+    static func startSidecar(_ arguments: [String], key: String = demoPublicKey, test: XCTestCase) throws -> MockServerProcess {
+        let server = MockServerProcess(name: "sidecar")
+        try server.launch(["sidecar", "--key", key, "--listen", "127.0.0.1:0"] + arguments)
+        test.addTeardownBlock { server.kill() }
+        return server
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
 
     private func launch(_ arguments: [String]) throws {
         process.executableURL = CLIRunner.binary
@@ -44,9 +58,9 @@ final class MockServerProcess: @unchecked Sendable {
         }
         guard got.wait(timeout: .now() + 30) == .success else {
             kill()
-            throw XCTSkip("xsig mock printed no ready line within 30 s")
+            throw XCTSkip("xsig \(name) printed no ready line within 30 s")
         }
-        let prefix = "xsig mock: listening on http://127.0.0.1:"
+        let prefix = "xsig \(name): listening on http://127.0.0.1:"
         guard line.text.hasPrefix(prefix), let port = Int(line.text.dropFirst(prefix.count)) else {
             let status = waitForExit(timeout: 10)
             throw ServerStartFailure(message: "no ready line: stdout \(line.text.debugDescription), status \(String(describing: status)), stderr \(stderr)")

@@ -41,16 +41,24 @@ enum MockSigning {
     print(base64.b64encode(key.encrypt(message, oaep)).decode())
     """
 
-    /// OAEP-SHA256 (MGF1-SHA256) by Python's `cryptography`. Skips when it is not installed
-    /// outside CI; CI (.ci/run) installs it, so there it fails instead.
+    /// OAEP-SHA256 (MGF1-SHA256) by Python's `cryptography`.
     static func python(token: String, timestamp: UInt64 = nowMillis) throws -> String {
+        try runPython(pythonSigner, [MockServerProcess.demoPublicKey, token, String(timestamp)]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `python3 -c SCRIPT ARGS` with `input` on stdin and returns its stdout. Skips when
+    /// `cryptography` is not installed outside CI; CI (.ci/run) installs it, so there it fails.
+    static func runPython(_ script: String, _ arguments: [String], input: String = "") throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", pythonSigner, MockServerProcess.demoPublicKey, token, String(timestamp)]
-        let out = Pipe(), err = Pipe()
+        process.arguments = ["python3", "-c", script] + arguments
+        let stdin = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = stdin
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -58,9 +66,9 @@ enum MockSigning {
             if errors.contains("No module named") && ProcessInfo.processInfo.environment["CI"] == nil {
                 throw XCTSkip("python3 cryptography is not installed (CI installs it)")
             }
-            throw SigningFailure(message: "python signer: \(errors)")
+            throw SigningFailure(message: "python: \(errors)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: data, as: UTF8.self)
     }
 
     struct SigningFailure: Error, CustomStringConvertible {

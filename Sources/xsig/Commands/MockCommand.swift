@@ -30,6 +30,8 @@ struct MockCommand: ParsableCommand {
         """
     )
 
+    static let defaultListen = "127.0.0.1:8080"
+
     @OptionGroup var keyOptions: PrivateKeyOptions
     @OptionGroup var server: ServerOptions
 
@@ -55,7 +57,7 @@ struct MockCommand: ParsableCommand {
     var backend: DecryptionBackendChoice = .auto
 
     func run() throws {
-        let serverConfiguration = try server.configuration(name: "mock")
+        let serverConfiguration = try server.configuration(name: "mock", defaultListen: Self.defaultListen)
         let backend = try self.backend.resolve()
         let paddings = try padding.split(separator: ",", omittingEmptySubsequences: false).map { try parsePadding(String($0)) }
         guard maxSkewSeconds <= 365 * 86_400 else { throw XSigError(.invalidArgument, "--max-skew-seconds must be at most 31536000 (a year)") }
@@ -71,7 +73,7 @@ struct MockCommand: ParsableCommand {
         do {
             try HTTPServer(configuration: serverConfiguration, responder: responder, metrics: metrics).run()
         } catch let error as HTTPServerBindError {
-            throw XSigError(.io, "--listen \(server.listen): \(error.underlying)")
+            throw XSigError(.io, "--listen \(server.listenAddress(default: Self.defaultListen)): \(error.underlying)")
         }
     }
 }

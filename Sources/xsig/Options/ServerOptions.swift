@@ -2,13 +2,15 @@ import ArgumentParser
 import XSigHTTP
 import XSignature
 
-/// The listening address, worker threads and HTTP limits of xsig's servers (`mock`, and the
-/// signing sidecar next), each limit with its default and its answer.
+/// The listening address, worker threads and HTTP limits of xsig's servers (`mock` and
+/// `sidecar`), each limit with its default and its answer.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Address to listen on, HOST:PORT ([::1]:PORT for IPv6); port 0 picks a free one.", valueName: "host:port"))
-    var listen: String = "127.0.0.1:8080"
+    @Option(name: .long, help: ArgumentHelp(
+        "Address to listen on, HOST:PORT ([::1]:PORT for IPv6); port 0 picks a free one (default: 127.0.0.1:8080 for mock, 127.0.0.1:8081 for sidecar).",
+        valueName: "host:port"))
+    var listen: String?
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads for the decryptions (default: every online CPU).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Worker threads for the RSA operations (default: every online CPU).", valueName: "n"))
     var threads: Int?
 
     @Option(name: .long, help: ArgumentHelp("Request line plus headers, in bytes; more gets 431.", valueName: "bytes"))
@@ -29,14 +31,31 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds requests in flight get to finish after SIGINT/SIGTERM.", valueName: "s"))
     var drainTimeout: Double = HTTPServerConfiguration.Limits().drainTimeoutSeconds
 
-    func configuration(name: String) throws -> HTTPServerConfiguration {
-        let (host, port) = try Self.parseListen(listen)
+    /// `--listen` as given, or the server's default.
+    func listenAddress(default fallback: String) -> String { listen ?? fallback }
+
+    func configuration(name: String, defaultListen: String, loopbackOnly: Bool = false) throws -> HTTPServerConfiguration {
+        let (host, port) = try Self.parseListen(listenAddress(default: defaultListen))
+        if loopbackOnly && !Self.isLoopback(host) {
+            throw XSigError(.invalidArgument,
+                "--listen \(listenAddress(default: defaultListen)): xsig \(name) listens on loopback only (127.0.0.0/8, ::1, localhost): it signs for anyone who can reach it")
+        }
         if let threads, threads < 1 || threads > 1024 { throw XSigError(.invalidArgument, "--threads must be 1 to 1024") }
         let limits = HTTPServerConfiguration.Limits(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
                                                     idleTimeoutSeconds: idleTimeout, requestTimeoutSeconds: requestTimeout,
                                                     drainTimeoutSeconds: drainTimeout)
         if let problem = limits.problem() { throw XSigError(.invalidArgument, "--" + problem) }
         return HTTPServerConfiguration(name: name, host: host, port: port, workerThreads: threads ?? HostSystem.cpuCount, limits: limits)
+    }
+
+    /// 127.0.0.0/8 in dotted-quad form, ::1 (also written out in full) and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else {
+            return false
+        }
+        return octets[0] == "127"
     }
 
     /// `HOST:PORT` or `[V6]:PORT`.
