@@ -3,9 +3,11 @@ import XSignature
 /// What `xsig sidecar` signs with and how: see `xsig sidecar --help` and docs/sidecar.md.
 public struct SidecarConfiguration: Sendable {
     public var signer: XSignatureSigner
-    /// The request fields answered as X- headers beside X-signature (the domain is not a header
-    /// and is not used).
+    /// The request fields answered as X- headers beside X-signature (the domain is not a header:
+    /// with `route` it makes the `method` and `url` of the JSON answer).
     public var fields: LogoutHeaderFields
+    /// `--base-url`/`--domain`, `--path`, `--method`.
+    public var route: RequestRoute
     /// `--tokens`: handed out round robin to requests that bring no token of their own.
     public var tokens: TokenRotation?
     /// Added to the local clock at signing: server time minus local time, in milliseconds.
@@ -17,11 +19,12 @@ public struct SidecarConfiguration: Sendable {
     /// The local clock in epoch milliseconds (tests may fix it).
     public var clock: @Sendable () -> UInt64
 
-    public init(signer: XSignatureSigner, fields: LogoutHeaderFields = LogoutHeaderFields(), tokens: TokenRotation? = nil,
+    public init(signer: XSignatureSigner, fields: LogoutHeaderFields = LogoutHeaderFields(), route: RequestRoute = .logout, tokens: TokenRotation? = nil,
                 clockOffsetMilliseconds: Int64 = 0, signingThreads: Int = 1, groupWindowMicroseconds: Int = 100,
                 clock: @escaping @Sendable () -> UInt64 = { Timestamp.now() }) {
         self.signer = signer
         self.fields = fields
+        self.route = route
         self.tokens = tokens
         self.clockOffsetMilliseconds = clockOffsetMilliseconds
         self.signingThreads = signingThreads

@@ -7,7 +7,7 @@ import XSignature
 ///
 /// | route | answer |
 /// |---|---|
-/// | `GET /sign` | 200: the X- headers (X-signature and the request fields) as response headers and as JSON `{"session_token","timestamp","nonce","signature","headers":{...}}`; 400 `{"error_code","error_msg"}` when there is no usable token |
+/// | `GET /sign` | 200: the X- headers (X-signature and the request fields) as response headers and as JSON `{"session_token","timestamp","nonce","signature","headers":{...}}` (with `"method"` and `"url"` first when a domain or base URL is given); 400 `{"error_code","error_msg"}` when there is no usable token |
 ///
 /// The token is the `session_token` query parameter, else the `X-Session-Token` header, else
 /// the next of `--tokens` (``SessionTokenSource``). `/metrics` and `/healthz` are the HTTP
@@ -66,14 +66,14 @@ public final class SidecarResponder: HTTPResponder, Sendable {
         case let .failure(refusal): return context.answer(refuse(refusal))
         case let .success(chosen): (token, source) = chosen
         }
-        let fields = configuration.fields
+        let (fields, route) = (configuration.fields, configuration.route)
         let metrics = self.metrics
         return groups.submit(token: token, on: context.eventLoop).map { [self] outcome in
             switch outcome {
             case let .failure(refusal): return self.refuse(refusal)
             case let .success(signed):
                 metrics.increment(Self.signed, [("source", source.rawValue)])
-                return Self.answer(signed, fields: fields)
+                return Self.answer(signed, fields: fields, route: route)
             }
         }
     }
@@ -84,9 +84,13 @@ public final class SidecarResponder: HTTPResponder, Sendable {
     }
 
     /// The 200: the X- headers twice, as headers (for nginx's auth_request_set) and in the JSON.
-    static func answer(_ signed: SignedPayload, fields: LogoutHeaderFields) -> HTTPResponse {
+    static func answer(_ signed: SignedPayload, fields: LogoutHeaderFields, route: RequestRoute) -> HTTPResponse {
         let headers = SidecarHeaders.list(fields: fields, signature: signed.signature)
         var json = JSONObjectWriter()
+        if let domain = fields.domain {
+            json.add("method", route.method)
+            json.add("url", route.url(host: domain))
+        }
         json.add("session_token", signed.payload.sessionToken)
         json.add("timestamp", String(signed.payload.timestamp))
         json.add("nonce", signed.payload.nonce)

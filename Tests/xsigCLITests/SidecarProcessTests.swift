@@ -86,6 +86,19 @@ final class SidecarProcessTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0)
     }
 
+    func testTheRouteFlagsGiveTheMethodAndURL() throws {
+        let server = try MockServerProcess.startSidecar(["--base-url", "http://127.0.0.1:8080", "--path", "/api/v2/sdk/profile/update",
+                                                         "--method", "POST"] + Self.fields, test: self)
+        let answer = try sign(server, query: "?session_token=t")
+        XCTAssertEqual(answer.json["method"] as? String, "POST")
+        XCTAssertEqual(answer.json["url"] as? String, "http://127.0.0.1:8080/api/v2/sdk/profile/update")
+        XCTAssertNil(answer.headers["Host"], "only X- headers")
+        XCTAssertEqual(server.stop(), 0)
+        let bad = try CLIRunner.run(["sidecar", "--key", MockServerProcess.demoPublicKey, "--method", "get"], timeout: 30)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.hasPrefix("xsig: --method"), bad.stderr)
+    }
+
     func testTokensRotateRoundRobinAndTheOffsetMovesTheClock() throws {
         let tokens = try file("tokens.txt", "# three sessions\nalpha\r\nbravo\n\ncharlie\n")
         let server = try MockServerProcess.startSidecar(["--tokens", tokens, "--clock-offset-ms", "60000"], test: self)

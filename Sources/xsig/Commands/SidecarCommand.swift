@@ -8,27 +8,21 @@ struct SidecarCommand: ParsableCommand {
         commandName: "sidecar",
         abstract: "Serve fresh X-signatures over HTTP on loopback, made at the moment each request asks, for load tools and proxies.",
         discussion: """
-        GET /sign answers 200 with every X- header of the request (X-signature and the
-        request-field headers given by the flags below) as response headers, and as JSON
-          {"session_token":"...","timestamp":"...","nonce":"...","signature":"...","headers":{...}}
-        The session token is the session_token query parameter, else the X-Session-Token
-        header, else the next token of --tokens (round robin); with none of them: 400
-        missing_session_token. The timestamp is the clock at signing plus the offset of
-        --server-time (the body's timestamp minus the file's modification time) or
-        --clock-offset-ms. GET /metrics and GET /healthz as in xsig mock.
+        GET /sign answers 200 with every X- header of the request (X-signature and the request-field headers given by the flags below) as response headers, and as JSON:
+          {"session_token":"...","timestamp":"...","nonce":"...",
+           "signature":"...","headers":{...}}
+        The session token is the session_token query parameter, else the X-Session-Token header, else the next token of --tokens (round robin); with none of them: 400 missing_session_token. The timestamp is the clock at signing plus the offset of --server-time (the body's timestamp minus the file's modification time) or --clock-offset-ms. GET /metrics and GET /healthz as in xsig mock.
 
-        On the lanes engine (--backend auto where the CPU has AVX-512 IFMA, or lanes),
-        concurrent requests are signed up to eight per kernel call; a request alone is signed
-        at once. Loopback only: the sidecar signs for anyone who can reach it. Session tokens
-        are never logged. When ready it prints one line on stdout,
+        On the lanes engine (--backend auto where the CPU has AVX-512 IFMA, or lanes), concurrent requests are signed up to eight per kernel call; a request alone is signed at once. Loopback only: the sidecar signs for anyone who can reach it. Session tokens are never logged. When ready it prints one line on stdout,
           xsig sidecar: listening on http://HOST:PORT
         SIGINT/SIGTERM: stop accepting, finish requests in flight, print a summary on stderr.
 
         Examples:
-          xsig sidecar --key pub.pem --tokens tokens.txt --client-id C --device-fingerprint FP \\
-              --os-version "Android 14" --agent "myapp/1.0"
+          xsig sidecar --key pub.pem --tokens tokens.txt --client-id C \\
+              --device-fingerprint FP --os-version "Android 14" --agent app/1.0
           curl -s 'http://127.0.0.1:8081/sign?session_token=abc123'
-          examples/nginx/run.sh 127.0.0.1:8088 http://127.0.0.1:8081 http://127.0.0.1:8080   # see docs/sidecar.md
+          examples/nginx/run.sh 127.0.0.1:8088 http://127.0.0.1:8081 \\
+              http://127.0.0.1:8080                  # see docs/sidecar.md
         """
     )
 
@@ -70,6 +64,7 @@ struct SidecarCommand: ParsableCommand {
         guard (0...100_000).contains(groupWindowUs) else { throw XSigError(.invalidArgument, "--group-window-us must be 0 to 100000") }
         let padding = try parsePadding(self.padding)
         let fields = try headerOptions.fields()
+        let route = try headerOptions.route()
         if let clockOffsetMs, clockOffsetMs.magnitude > 10 * 365 * 86_400_000 {
             throw XSigError(.invalidArgument, "--clock-offset-ms must be within ten years (315360000000 ms) either way")
         }
@@ -82,7 +77,7 @@ struct SidecarCommand: ParsableCommand {
         }
         let key = try keyOptions.load().key
         let signer = try XSignatureSigner(key: key, padding: padding, backend: backend)
-        let configuration = SidecarConfiguration(signer: signer, fields: fields, tokens: rotation, clockOffsetMilliseconds: offset,
+        let configuration = SidecarConfiguration(signer: signer, fields: fields, route: route, tokens: rotation, clockOffsetMilliseconds: offset,
                                                  signingThreads: signingThreads, groupWindowMicroseconds: groupWindowUs)
         let metrics = MetricsRegistry()
         let responder = SidecarResponder(configuration: configuration, metrics: metrics)
