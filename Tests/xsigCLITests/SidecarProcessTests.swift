@@ -204,7 +204,6 @@ final class SidecarProcessTests: XCTestCase {
             (["--listen", "0.0.0.0:0"], "loopback only"),
             (["--listen", "192.0.2.1:8081"], "loopback only"),
             (["--clock-offset-ms", "5", "--server-time", "x.json"], "not both"),
-            (["--server-time", "-"], "modification time"),
             (["--tokens", try file("empty.txt", "# nothing\n")], "no tokens found"),
             (["--tokens", try file("bad.txt", "good\nbad token\n")], "line 2"),
             (["--group-window-us", "200000"], "--group-window-us"),

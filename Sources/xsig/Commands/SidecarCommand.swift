@@ -68,7 +68,12 @@ struct SidecarCommand: ParsableCommand {
         if let clockOffsetMs, clockOffsetMs.magnitude > 10 * 365 * 86_400_000 {
             throw XSigError(.invalidArgument, "--clock-offset-ms must be within ten years (315360000000 ms) either way")
         }
-        let offset = try serverTime.map { try ServerClockOffset.milliseconds(serverTimeFile: $0) } ?? clockOffsetMs ?? 0
+        var offset = clockOffsetMs ?? 0
+        if let serverTime {
+            let measured = try serverClockOffset(serverTime: serverTime)
+            if let warning = measured.warning { printNote(warning) }
+            offset = measured.milliseconds
+        }
         let rotation = try tokens.map { path -> TokenRotation in
             let bytes = try InputFiles.read(path, what: "--tokens", limit: 64 << 20)
             do { return TokenRotation(tokens: try SessionTokenFile.parse(bytes)) } catch let error as XSigError {
