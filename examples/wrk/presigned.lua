@@ -1,7 +1,7 @@
 -- wrk over a pre-signed batch: `xsig batch --format headers` writes one header block per record
 -- (Host and the X- headers, CRLF line ends, a blank line after each). Thread i of n sends
 -- records i, i+n, i+2n, ... once each, so no signature goes out twice; a thread that runs out
--- stops. Sign the batch just before the run: servers reject stale timestamps.
+-- sends GET /healthz instead. Sign the batch just before the run: servers reject stale timestamps.
 --
 --   xsig batch --key pub.pem --input tokens.txt --format headers --output headers.txt \
 --       --base-url http://127.0.0.1:8080 --client-id C --device-fingerprint FP \
@@ -33,8 +33,9 @@ end
 
 function request()
     if next_row > #rows then
-        wrk.thread:stop()
-        return wrk.format("GET", "/healthz")  -- never sent after stop(); wrk needs a request
+        -- Out of records: GET /healthz until -d ends (stopping the thread here could cut a
+        -- signed request still being written). Size the batch for the run.
+        return wrk.format("GET", "/healthz")
     end
     next_row = next_row + 1
     return rows[next_row - 1]
