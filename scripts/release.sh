@@ -32,7 +32,7 @@ commit_date=$(git log -1 --format=%cs HEAD)
 # every product in release with the flags given to `swift package` (-Xswiftc -static-stdlib is
 # what --static-swift-stdlib passes), then runs generate-manual on the xsig it built.
 flags=(-Xswiftc -static-stdlib -Xcc "-DXSIG_GIT_COMMIT=\"$commit\"")
-echo "release: building $commit in release with the Swift runtime linked statically ($scratch)"
+echo "release: building $commit in release with the Swift runtime linked statically ($scratch)" >&2
 swift package --scratch-path "$scratch" "${flags[@]}" plugin generate-manual \
     --date "$commit_date" --authors "the xsig authors" >&2
 bin="$scratch/release/xsig"
