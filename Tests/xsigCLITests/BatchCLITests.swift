@@ -146,8 +146,14 @@ final class BatchCLITests: XCTestCase {
             XCTAssertEqual(try CLIRunner.run(common + ["--threads", "5"]).stdout, one.stdout, format)
             var joined = ""
             for i in 0..<3 {
-                let part = try CLIRunner.run(common + ["--shard", "\(i)/3"])
+                // CSV shards concatenate with --csv-header first; by default each has its header row.
+                let part = try CLIRunner.run(common + ["--shard", "\(i)/3"] + (format == "csv" ? ["--csv-header", "first"] : []))
                 XCTAssertEqual(part.status, 0, part.stderr)
+                if format == "csv" {
+                    let own = try CLIRunner.run(common + ["--shard", "\(i)/3"])
+                    XCTAssertTrue(own.stdout.hasPrefix("index,session_token,"), "shard \(i) is self-contained")
+                    XCTAssertEqual(own.stdout.hasPrefix("index,") && i > 0, part.stdout != own.stdout && !part.stdout.hasPrefix("index,"))
+                }
                 XCTAssertTrue(part.stderr.contains("shard \(i)/3 = records"), part.stderr)
                 joined += part.stdout
             }

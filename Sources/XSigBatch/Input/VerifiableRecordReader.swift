@@ -5,12 +5,17 @@ import XSignature
 /// are numbered physically, invalid UTF-8 and broken rows are malformed records that name their
 /// line, and reading goes on after them.
 ///
-/// The format is detected from the first non-blank line: `{` starts NDJSON (one JSON object per
-/// line), anything else CSV with a header row naming the columns (`index`, `session_token`,
-/// `timestamp`, `nonce`, `signature`, `headers`; only `signature` is required, the order is
-/// free, unknown columns are ignored).
+/// Every `xsig batch --format` is read, detected from the first non-blank line:
+/// - `{` starts NDJSON (one JSON object per line);
+/// - `Host:` starts header blocks (`--format headers`), `METHOD http(s)://...` vegeta targets;
+///   each block's `X-signature` line is its signature (``HeaderBlockRecords``);
+/// - otherwise CSV: with a header row naming the columns (`index`, `session_token`, `timestamp`,
+///   `nonce`, `signature`; only `signature` is required, the order is free, unknown columns are
+///   ignored, and a repeat of the header row, as `cat` of shard files gives, is skipped), or
+///   without one (a shard written with `--csv-header first`): rows of exactly the batch's
+///   columns, ``BatchOutputFormatter/csvColumns``, recognised by a first row whose index is digits.
 public final class VerifiableRecordReader {
-    public enum Format: String, Sendable { case ndjson, csv }
+    public enum Format: String, Sendable, CaseIterable { case ndjson, csv, vegeta, headers }
 
     /// An NDJSON line (or a CSV record) longer than this is one malformed record; its octets are
     /// dropped as they arrive instead of being held.
@@ -19,12 +24,21 @@ public final class VerifiableRecordReader {
     public private(set) var format: Format?
     private let lines: LineReader
     private var columns: [String: Int]?
+    /// The header row's fields, to skip its repeats; nil for a headerless CSV.
+    private var headerRow: [String]?
+    /// A headerless CSV's first row, read while looking for a header.
+    private var pendingRow: CSVRowReader.Row?
     /// 0-based position of the next record, its index when it has none of its own.
     private var position: UInt64 = 0
 
-    public init(source: any BatchByteSource) {
+    /// - Parameter format: nil to detect it from the first non-blank line.
+    public init(source: any BatchByteSource, format: Format? = nil) {
         lines = LineReader(source: source, maximumLineBytes: Self.maximumRecordBytes)
+        self.format = format
     }
+
+    /// Input bytes consumed so far, for progress.
+    public var bytesConsumed: UInt64 { lines.bytesConsumed }
 
     /// The next record, nil at the end. Throws only for a file that is not a batch output at all
     /// (a CSV header without a signature column) or that cannot be read.
@@ -35,6 +49,7 @@ public final class VerifiableRecordReader {
         switch format! {
         case .ndjson: return try nextJSONRecord()
         case .csv: return try nextCSVRecord()
+        case .vegeta, .headers: return try nextBlockRecord()
         }
     }
 
@@ -44,7 +59,15 @@ public final class VerifiableRecordReader {
             if line.overlong {
                 format = .ndjson
             } else if let first = line.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) {
-                format = first == UInt8(ascii: "{") ? .ndjson : .csv
+                if first == UInt8(ascii: "{") {
+                    format = .ndjson
+                } else if HeaderBlockRecords.isRequestLine(line.bytes) {
+                    format = .vegeta
+                } else if let (name, _) = HeaderBlockRecords.header(line.bytes), name.lowercased() == "host" {
+                    format = .headers
+                } else {
+                    format = .csv
+                }
             } else {
                 continue
             }
@@ -107,27 +130,51 @@ public final class VerifiableRecordReader {
         return record
     }
 
+    // MARK: - vegeta targets and header blocks
+
+    private func nextBlockRecord() throws -> VerifiableRecord? {
+        guard let record = try HeaderBlockRecords.next(lines, requestLine: format == .vegeta, position: position,
+                                                       maximumBytes: Self.maximumRecordBytes) else { return nil }
+        position += 1
+        return record
+    }
+
     // MARK: - CSV
 
     private func nextCSVRecord() throws -> VerifiableRecord? {
         if columns == nil { try readHeader() }
-        guard let columns, let next = try CSVRowReader.next(lines, overlong: .skip) else { return nil }
-        let row: CSVRowReader.Row
-        switch next {
-        case let .failure(error): return malformed(line: error.line)
-        case let .success(value): row = value
+        while true {
+            let next: Result<CSVRowReader.Row, BatchRecordError>?
+            if let row = pendingRow {
+                next = .success(row)
+                pendingRow = nil
+            } else {
+                next = try CSVRowReader.next(lines, overlong: .skip)
+            }
+            guard let columns, let next else { return nil }
+            let row: CSVRowReader.Row
+            switch next {
+            case let .failure(error): return malformed(line: error.line)
+            case let .success(value): row = value
+            }
+            if let headerRow, row.fields == headerRow { continue }
+            let complete = headerRow == nil ? row.fields.count == Self.batchColumns.count : row.fields.count >= columns.values.max()! + 1
+            guard complete else { return malformed(line: row.line) }
+            func field(_ name: String) -> String? { columns[name].map { row.fields[$0] } }
+            var index = position
+            if let text = field("index"), !text.isEmpty {
+                guard let value = UInt64(text) else { return malformed(line: row.line) }
+                index = value
+            }
+            position += 1
+            return VerifiableRecord(index: index, sessionToken: field("session_token"), timestamp: field("timestamp"),
+                                    nonce: field("nonce"), signature: field("signature"), line: row.line)
         }
-        guard row.fields.count >= columns.values.max()! + 1 else { return malformed(line: row.line) }
-        func field(_ name: String) -> String? { columns[name].map { row.fields[$0] } }
-        var index = position
-        if let text = field("index"), !text.isEmpty {
-            guard let value = UInt64(text) else { return malformed(line: row.line) }
-            index = value
-        }
-        position += 1
-        return VerifiableRecord(index: index, sessionToken: field("session_token"), timestamp: field("timestamp"),
-                                nonce: field("nonce"), signature: field("signature"), line: row.line)
     }
+
+    /// The columns `xsig batch --format csv` writes, by position, for a file without a header row.
+    private static let batchColumns = BatchOutputFormatter.csvColumns
+    private static let positional: [String: Int] = Dictionary(uniqueKeysWithValues: batchColumns.enumerated().map { ($1, $0) })
 
     private func readHeader() throws {
         guard let header = try CSVRowReader.next(lines, overlong: .skip) else {
@@ -143,9 +190,19 @@ public final class VerifiableRecordReader {
             let trimmed = String(name.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
             if named[trimmed] == nil { named[trimmed] = i }
         }
-        guard named["signature"] != nil else {
-            throw XSigError(.invalidInput, "CSV header (line \(row.line)) has no signature column; expected index, session_token, timestamp, nonce, signature, headers")
+        if named["signature"] != nil {
+            columns = named
+            headerRow = row.fields
+            return
         }
-        columns = named
+        // No header row: a shard written with --csv-header first starts with a record.
+        if row.fields.count == Self.batchColumns.count, let first = row.fields.first, !first.isEmpty,
+           first.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+            columns = Self.positional
+            pendingRow = row
+            return
+        }
+        throw XSigError(.invalidInput,
+            "line \(row.line): not a batch output: a CSV header row needs a signature column, a CSV without one needs the \(Self.batchColumns.count) columns of xsig batch --format csv (index first); NDJSON starts with {, vegeta targets with GET https://..., header blocks with Host:")
     }
 }

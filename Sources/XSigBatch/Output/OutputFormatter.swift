@@ -17,7 +17,7 @@ public enum BatchOutputFormat: String, CaseIterable, Sendable {
 
 /// Turns signed records into output bytes. Every record's text ends with its own terminator
 /// and the CSV header row is separate, so the outputs of consecutive shards concatenate into
-/// the output of the whole batch (only shard 0 writes the CSV header row).
+/// the output of the whole batch when only shard 0 writes the CSV header row (`--csv-header first`).
 public struct BatchOutputFormatter: Sendable {
     public let format: BatchOutputFormat
     /// False for the CSV output of shards after the first.

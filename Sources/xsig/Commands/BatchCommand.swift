@@ -70,7 +70,8 @@ struct BatchCommand: ParsableCommand {
                   record was skipped (0 only when every record was signed).
 
         SHARDING beyond one machine: --shard I/N (0-based) signs the I-th of N contiguous slices; \
-        with --seed and a fixed --timestamp, cat shard-0 ... shard-(N-1) equals the unsharded output.
+        with --seed and a fixed --timestamp, cat shard-0 ... shard-(N-1) equals the unsharded output \
+        (for CSV with --csv-header first; by default every CSV shard has its header row).
           parallel xsig batch --key pub.pem --input tokens.txt \\
               --timestamp 1700000000000 --shard {}/4 --output part-{}.ndjson \\
               ::: 0 1 2 3 && cat part-{0,1,2,3}.ndjson > all.ndjson
@@ -131,6 +132,11 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sign only slice I of N (0-based, contiguous), e.g. 0/4.", valueName: "I/N"))
     var shard: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --format csv --shard: always (every shard file starts with the header row, self-contained for JMeter, k6 and verify --input) or first (only shard 0, so that cat part-*.csv is one CSV).",
+        valueName: "always|first"))
+    var csvHeader: CSVHeaderChoice = .always
+
     @Option(name: .long, help: "On a bad record: fail (stop, no output file, exit 2) or skip (report it and go on; the good records are written, and the exit status is 1 when any record was skipped).")
     var onError: BatchErrorPolicy = .fail
 
@@ -145,6 +151,7 @@ struct BatchCommand: ParsableCommand {
 
     enum InputFormatChoice: String, ExpressibleByArgument, CaseIterable { case auto, text, csv, ndjson }
     enum FlushChoice: String, ExpressibleByArgument, CaseIterable { case auto, record, chunk }
+    enum CSVHeaderChoice: String, ExpressibleByArgument, CaseIterable { case always, first }
 
     var clockTimestamps: Bool { timestamp == "clock" }
 
@@ -201,7 +208,7 @@ struct BatchCommand: ParsableCommand {
         configuration.clockOffsetMilliseconds = clockOffset
         configuration.flushEachRecord = streaming
         let batch = try BatchSigner(key: key, padding: padding, backend: backend, configuration: configuration)
-        let formatter = BatchOutputFormatter(format: format, writesCSVHeader: (shard?.index ?? 0) == 0)
+        let formatter = BatchOutputFormatter(format: format, writesCSVHeader: csvHeader == .always || (shard?.index ?? 0) == 0)
         if let warning { printNote(warning) }
 
         AtomicOutputFile.prepareForSignalCleanup()

@@ -27,11 +27,15 @@ struct VerifyCommand: ParsableCommand {
         future_timestamp, session_token_mismatch; with --input also timestamp_mismatch, \
         malformed_record, missing_signature.
 
-        A BATCH FILE (--input FILE or -): the NDJSON or CSV output of xsig batch (or lines of xsig \
-        sign --output json), auto-detected, read as a stream and verified on all cores (--threads). \
-        Each record's own session_token, timestamp and nonce must match what it signs. Prints one \
+        A BATCH FILE (--input FILE or -): anything xsig batch writes, each shard file on its own: \
+        NDJSON (or lines of xsig sign --output json), CSV with or without its header row \
+        (--csv-header first shards), vegeta targets or header blocks (the X-signature line of each \
+        block), detected from the first line (--input-format to say it), read as a stream and \
+        verified on all cores (--threads). Each record's own session_token, timestamp and nonce \
+        must match what it signs (vegeta and header blocks carry only the signature). Prints one \
         line per failing record, {"index":N,"line":L,"valid":false,"reason":...}, then \
-        {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1 if not.
+        {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1 if not. A \
+        progress bar shows on a terminal (--quiet hides it).
 
         --lenient-length accepts a --signature whose ciphertext is shorter than k octets (leading \
         zero octets dropped by the client), as Java's SunJCE and BouncyCastle, Node and openssl \
@@ -44,6 +48,8 @@ struct VerifyCommand: ParsableCommand {
           xsig verify --private-key key.pem --signature "$SIG" \\
               --session-token-file token.txt --now 1628496895102 --max-skew-seconds 60
           xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
+          for f in part-*.csv; do xsig verify --private-key key.pem --input "$f"; done
+          xsig verify --private-key key.pem --input targets.txt --max-skew-seconds 300
         """
     )
 
@@ -52,8 +58,16 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The X-signature header value (Base64).", valueName: "b64"))
     var signature: String?
 
-    @Option(name: .long, help: ArgumentHelp("Batch output file to verify (NDJSON or CSV), or - for stdin.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Batch output file to verify (any xsig batch --format), or - for stdin.", valueName: "file"))
     var input: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Format of --input: auto (from the first line: { is ndjson, GET https://... vegeta, Host: headers, else csv with or without its header row), ndjson, csv, vegeta or headers.",
+        valueName: "format"))
+    var inputFormat: VerifyInputFormat = .auto
+
+    @Flag(name: .long, help: "With --input: no progress bar on the terminal.")
+    var quiet = false
 
     @Option(name: .long, help: ArgumentHelp("Current time in epoch milliseconds for the freshness check (default: the clock).", valueName: "ms"))
     var now: String?
@@ -68,6 +82,8 @@ struct VerifyCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Accept a --signature shorter than k octets, left-padded with zeros, as Java, Node and openssl pkeyutl do (RFC 8017 refuses it).")
     var lenientLength = false
+
+    enum VerifyInputFormat: String, ExpressibleByArgument, CaseIterable { case auto, ndjson, csv, vegeta, headers }
 
     func run() throws {
         guard (signature == nil) != (input == nil) else {
@@ -110,7 +126,12 @@ struct VerifyCommand: ParsableCommand {
             errno = EISDIR
             throw XSigError(.io, "\(name): \(errnoText())")
         }
-        let reader = VerifiableRecordReader(source: FileDescriptorByteSource(descriptor: fd, name: name))
+        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? UInt64(info.st_size) : nil
+        let reader = VerifiableRecordReader(source: FileDescriptorByteSource(descriptor: fd, name: name),
+                                            format: VerifiableRecordReader.Format(rawValue: inputFormat.rawValue))
+        let display = ProgressDisplay(quiet: quiet, totalBytes: size, totalRecords: nil)
+        let clock = ContinuousClock()
+        let start = clock.now
         var counts = (records: 0, invalid: 0)
         let slice = 64 * verifier.jobs
         func process(_ batch: [VerifiableRecord]) {
@@ -125,13 +146,24 @@ struct VerifyCommand: ParsableCommand {
                 counts.invalid += 1
             }
             counts.records += batch.count
-            if !lines.isEmpty { emit(lines) }
+            if !lines.isEmpty {
+                display.clear()
+                emit(lines)
+            }
+            var progress = BatchProgress()
+            progress.recordsIn = UInt64(counts.records)
+            progress.recordsOut = UInt64(counts.records - counts.invalid)
+            progress.errors = UInt64(counts.invalid)
+            progress.bytesRead = reader.bytesConsumed
+            progress.seconds = Clocks.seconds(clock.now - start)
+            display.update(progress)
         }
         var pending: [VerifiableRecord] = []
         pending.reserveCapacity(slice)
         while true {
             let record: VerifiableRecord?
             do { record = try reader.next() } catch let error as XSigError {
+                display.clear()
                 throw error.message.hasPrefix(name) ? error : error.prefixed(name)
             }
             guard let record else { break }
@@ -142,6 +174,7 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         process(pending)
+        display.clear()
         guard counts.records > 0 else { throw XSigError(.invalidInput, "\(name): no records found") }
         var summary = JSONObjectWriter()
         summary.add("records", counts.records)
