@@ -13,4 +13,23 @@ void lanes_select_portable(uint64_t *r, const uint64_t *table, size_t entries, u
 void lanes_select_ifma(uint64_t *r, const uint64_t *table, size_t entries, uint64_t idx, size_t N);
 #endif
 
+/* The key of a whole CRT decryption (lanes_private_crt.c); here so that the ctgrind driver can
+ * mark its secret members undefined. limbs: p[pn] | q[qn] | qinv[pn], then dp[kp] | dq[kq] | n[k]
+ * octets, all in one block. */
+#include <gmp.h>
+struct xsig_lanes_private_key {
+    xsig_lanes_key *pub;     /* n and e: the fault check */
+    xsig_lanes_key *hp, *hq; /* the two halves */
+    size_t k, kp, kq;        /* octets of n, p, q */
+    mp_size_t pn, qn;        /* limbs of p, q */
+    mp_limb_t *limbs;        /* p[pn] | q[qn] | qinv[pn] */
+    uint8_t *dp, *dq;        /* kp and kq octets, big-endian */
+    uint8_t *nbe;            /* k octets of n, big-endian (public) */
+    uint64_t *qinv_rows;     /* qInv as N_p rows of 8 digits (64-byte aligned, its own allocation) */
+    size_t qinv_rows_bytes;
+    size_t itch;             /* mpn_sec scratch limbs */
+    size_t block_bytes;
+    void *block;             /* one allocation for limbs, dp, dq: wiped on free */
+};
+
 #endif

@@ -15,20 +15,63 @@ public struct RSADecryptor: Sendable {
     public typealias Backend = RSAEncryptor.Backend
 
     public let privateKey: RSAPrivateKey
+    /// The engine in use (`auto` already resolved).
     public let backend: Backend
+    /// The lanes kernel when `backend` is `lanes`.
+    public let lanesKernel: LanesKernel?
     private let backing: any RSADecryptionBackend
 
-    /// `backend: .auto` decrypts on OpenSSL, today the faster of the two private-key engines
-    /// (both constant time); the lanes engine has no private-key kernel yet and is refused.
+    /// `backend: .auto` resolves with ``autoChoice(for:)``: the lanes engine where the IFMA kernel
+    /// runs and the key suits it, else OpenSSL. Throws, like `.lanes`, when
+    /// `XSIG_LANES_KERNEL` names no kernel this CPU runs: no silent fallback.
     public init(privateKey: RSAPrivateKey, backend: Backend = .gmp) throws {
         self.privateKey = privateKey
-        self.backend = backend == .auto ? .openssl : backend
-        switch self.backend {
-        case .gmp: backing = try GMPPrivateBackend(key: privateKey)
-        case .openssl, .auto: backing = try OpenSSLPrivateBackend(key: privateKey)
+        let chosen = backend == .auto ? try Self.autoChoice(for: privateKey).backend : backend
+        self.backend = chosen
+        switch chosen {
+        case .gmp:
+            backing = try GMPPrivateBackend(key: privateKey)
+            lanesKernel = nil
+        case .openssl, .auto:
+            backing = try OpenSSLPrivateBackend(key: privateKey)
+            lanesKernel = nil
         case .lanes:
-            throw XSigError(.invalidArgument, "the lanes engine has no private-key (decryption) kernel yet; use --backend gmp, openssl or auto")
+            let kernel = try LanesKernel.selected()
+            backing = try LanesPrivateBackend(key: privateKey, kernel: kernel)
+            lanesKernel = kernel
         }
+    }
+
+    /// The lanes engine on the named kernel, whatever `XSIG_LANES_KERNEL` says (tests and
+    /// benchmarks compare the two kernels this way).
+    public init(privateKey: RSAPrivateKey, lanesKernel: LanesKernel) throws {
+        guard lanesKernel != .ifma || LanesKernel.ifmaSupported else {
+            throw XSigError(.invalidArgument, "the ifma lanes kernel needs AVX-512 IFMA, which this CPU lacks")
+        }
+        self.privateKey = privateKey
+        backend = .lanes
+        self.lanesKernel = lanesKernel
+        backing = try LanesPrivateBackend(key: privateKey, kernel: lanesKernel)
+    }
+
+    /// What `backend: .auto` decrypts on for `key`, and why (for `--help` and reports):
+    ///
+    /// | this machine and key | auto picks |
+    /// |---|---|
+    /// | lanes kernel `ifma`, two-prime key with CRT members and balanced primes | `lanes` |
+    /// | lanes kernel `portable` (no IFMA, or `XSIG_LANES_KERNEL=portable`) | `openssl`: the portable kernel decrypts slower than OpenSSL (benchmarks/RESULTS.md) |
+    /// | a key without CRT members, or with unbalanced primes | `openssl`: the lanes engine cannot take it |
+    public static func autoChoice(for key: RSAPrivateKey) throws -> (backend: Backend, reason: String) {
+        let kernel = try LanesKernel.selected()
+        guard kernel == .ifma else {
+            return (.openssl, "the lanes kernel here is portable, which decrypts slower than OpenSSL")
+        }
+        do {
+            _ = try LanesPrivateBackend(key: key, kernel: kernel)
+        } catch let error as XSigError {
+            return (.openssl, "the lanes engine cannot take this key (\(error.message))")
+        }
+        return (.lanes, "the ifma lanes kernel decrypts eight ciphertexts per pass")
     }
 
     public var publicKey: RSAPublicKey { privateKey.publicKey }
@@ -47,8 +90,53 @@ public struct RSADecryptor: Sendable {
         }
     }
 
-    /// RSAES decryption with the blinding factors drawn from `random` (GMP backend; OpenSSL
-    /// blinds with its own generator). The result never depends on `random`.
+    /// RSAES decryption of many ciphertexts, one result per ciphertext in order: the message, or
+    /// the error (the generic `decryption error` for every invalid ciphertext, as `decrypt`). On the
+    /// lanes engine eight ciphertexts share one kernel pass; one bad ciphertext never disturbs its
+    /// neighbours, and the padding checks stay constant time per ciphertext.
+    public func decrypt(batch ciphertexts: [[UInt8]], padding: RSAEncryptionPadding,
+                        label: [UInt8] = []) -> [Result<[UInt8], XSigError>] {
+        var random = SecureRandom()
+        return label.withUnsafeBytes { l in decrypt(batch: ciphertexts, padding: padding, label: l, random: &random) }
+    }
+
+    /// The batch decryption with the blinding factors drawn from `random`.
+    public func decrypt<R: RandomSource>(batch ciphertexts: [[UInt8]], padding: RSAEncryptionPadding,
+                                         label: UnsafeRawBufferPointer, random: inout R) -> [Result<[UInt8], XSigError>] {
+        var results = [Result<[UInt8], XSigError>](repeating: .failure(Self.decryptionError), count: ciphertexts.count)
+        guard backend == .lanes else {
+            for (i, c) in ciphertexts.enumerated() {
+                results[i] = Result { try c.withUnsafeBytes { try decrypt(ciphertext: $0, padding: padding, label: label, random: &random) } }
+                    .mapError { $0 as? XSigError ?? Self.decryptionError }
+            }
+            return results
+        }
+        // The public checks (length, c < n) pick the ciphertexts that go to the lanes.
+        let accepted = ciphertexts.indices.filter { i in ciphertexts[i].withUnsafeBytes { publicCheck($0, padding: padding) == nil } }
+        let k = modulusOctets
+        var input = [UInt8](repeating: 0, count: accepted.count * k)
+        for (slot, i) in accepted.enumerated() { input.replaceSubrange((slot * k)..<((slot + 1) * k), with: ciphertexts[i]) }
+        var em = [UInt8](repeating: 0, count: accepted.count * k)
+        defer { for i in em.indices { em[i] = 0 } }
+        let failures = input.withUnsafeBytes { i in
+            em.withUnsafeMutableBytes { o in backing.rawDecryptBatch(i, count: accepted.count, random: &random, into: o) }
+        }
+        em.withUnsafeMutableBytes { all in
+            for (slot, i) in accepted.enumerated() {
+                if let failure = failures[slot] { results[i] = .failure(failure); continue }
+                let one = UnsafeMutableRawBufferPointer(rebasing: all[(slot * k)..<((slot + 1) * k)])
+                let result = Self.decode(one, padding: padding, label: label)
+                // The one branch on the secret checks, taken after all of them have run.
+                results[i] = result.failures == 0
+                    ? .success(Array(UnsafeRawBufferPointer(rebasing: one[result.messageOffset...])))
+                    : .failure(Self.decryptionError)
+            }
+        }
+        return results
+    }
+
+    /// RSAES decryption with the blinding factors drawn from `random` (GMP and lanes backends;
+    /// OpenSSL blinds with its own generator). The result never depends on `random`.
     public func decrypt<R: RandomSource>(ciphertext: UnsafeRawBufferPointer, padding: RSAEncryptionPadding,
                                          label: UnsafeRawBufferPointer, random: inout R) throws -> [UInt8] {
         guard publicCheck(ciphertext, padding: padding) == nil else { throw Self.decryptionError }

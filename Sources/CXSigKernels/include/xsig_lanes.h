@@ -79,6 +79,47 @@ int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel
                             const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
                             uint8_t *out, void *workspace);
 
+/* ---- Whole CRT decryption (issue 12): RSADP on 1..8 blinded ciphertexts under one key ---- */
+
+typedef struct xsig_lanes_private_key xsig_lanes_private_key;
+
+/* Why xsig_lanes_private_key_new returned NULL. */
+#define XSIG_LANES_KEY_BAD 1        /* a member missing, empty or longer than its prime */
+#define XSIG_LANES_KEY_SIZE 2       /* n outside 1024..16384 bits, a prime outside 256..8192, e even or < 3 */
+#define XSIG_LANES_KEY_UNBALANCED 3 /* the primes' sizes differ too much for the in-lane reduction */
+#define XSIG_LANES_KEY_MEMORY 4
+
+/* Two-prime key: n, e, p, q, dp, dq, qInv big-endian. The caller has validated the key (p q = n,
+ * dp = d mod p-1, ...); this checks lengths only, never branches on the members' values, and
+ * keeps its own copy of the secrets (wiped by xsig_lanes_private_key_free). Balanced primes:
+ * bits(q) <= 52 N_p and bits(p) <= 52 N_q (N: 52-bit digits of the other prime). NULL on
+ * failure, with *reason (may be NULL) set to one of XSIG_LANES_KEY_*. */
+xsig_lanes_private_key *xsig_lanes_private_key_new(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                                                   const uint8_t *p, size_t p_len, const uint8_t *q, size_t q_len,
+                                                   const uint8_t *dp, size_t dp_len, const uint8_t *dq, size_t dq_len,
+                                                   const uint8_t *qinv, size_t qinv_len, int *reason);
+void xsig_lanes_private_key_free(xsig_lanes_private_key *key);
+/* k, octets of n. */
+size_t xsig_lanes_private_key_modulus_bytes(const xsig_lanes_private_key *key);
+/* Bytes of workspace for xsig_lanes_crt (64-byte aligned, one per thread). */
+size_t xsig_lanes_crt_workspace_bytes(const xsig_lanes_private_key *key);
+
+/* out_i = c_i^d mod n for count in 1..8 k-octet big-endian c_i < n (blinded by the caller):
+ * both halves in lanes (eight lanes per pass over p, then over q), Garner per lane on mpn_sec
+ * functions, then m_i^e mod n on the public lanes kernel compared with c_i in constant time.
+ * Returns 0 when every lane passed; -3 when some lane failed its check: *faults has bit l set for
+ * each failed lane, whose k output octets are zero (the others are correct and checked);
+ * -2 when some c_i >= n (out zeroed); -1 on bad arguments. Never allocates; the workspace is
+ * wiped before return. No branch and no memory index depends on c_i, the secrets or m_i, except
+ * the two declassified verdicts (range, fault mask). */
+int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
+                   const uint8_t *in, uint8_t *out, unsigned *faults, void *workspace);
+
+/* TEST BUILDS ONLY (compiled with DEBUG or XSIG_LANES_TEST_HOOKS): the lanes in lane_mask get one
+ * bit of m1 flipped in every following xsig_lanes_crt call until called with 0, so that tests can
+ * show the fault check catching it. Returns 0, or -1 in builds without the hook (a no-op). */
+int xsig_lanes_crt_inject_fault(unsigned lane_mask);
+
 #ifdef __cplusplus
 }
 #endif

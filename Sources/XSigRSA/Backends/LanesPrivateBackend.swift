@@ -1,0 +1,139 @@
+import CXSigKernels
+import XSigBigInt
+
+/// RSADP on the lanes engine: up to eight ciphertexts under one key per kernel call
+/// (`xsig_lanes_crt` in CXSigKernels): base blinding per ciphertext with the GMP path's
+/// ``BlindingPool``, both CRT halves in lanes (eight lanes over p, then eight over q), Garner in
+/// lanes Montgomery arithmetic and `mpn_sec_mul`, and the fault check m^e == c on the public lanes
+/// kernel before anything is unblinded. Padding is xsig's own, as on the GMP backend.
+final class LanesPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
+    static let lanes = 8
+
+    let kernel: LanesKernel
+    let modulus: GMPInteger
+    let modulusOctets: Int
+    let blinding: BlindingPool
+    private let pointer: OpaquePointer
+    private let workspaceBytes: Int
+
+    init(key: RSAPrivateKey, kernel: LanesKernel) throws {
+        guard key.crt != nil else {
+            throw XSigError(.unsupportedKey,
+                "the lanes engine needs the key's CRT members (p, q, dP, dQ, qInv); this key has only n, e and d: use --backend gmp or openssl")
+        }
+        var m = key.memberOctets()
+        defer {
+            for i in m.d.indices { m.d[i] = 0 }
+            for i in m.p.indices { m.p[i] = 0 }
+            for i in m.q.indices { m.q[i] = 0 }
+            for i in m.dp.indices { m.dp[i] = 0 }
+            for i in m.dq.indices { m.dq[i] = 0 }
+            for i in m.qInv.indices { m.qInv[i] = 0 }
+        }
+        var reason: Int32 = 0
+        let made = m.n.withUnsafeBufferPointer { n in m.e.withUnsafeBufferPointer { e in
+            m.p.withUnsafeBufferPointer { p in m.q.withUnsafeBufferPointer { q in
+                m.dp.withUnsafeBufferPointer { dp in m.dq.withUnsafeBufferPointer { dq in
+                    m.qInv.withUnsafeBufferPointer { qi in
+                        xsig_lanes_private_key_new(n.baseAddress, n.count, e.baseAddress, e.count, p.baseAddress, p.count,
+                                                   q.baseAddress, q.count, dp.baseAddress, dp.count, dq.baseAddress, dq.count,
+                                                   qi.baseAddress, qi.count, &reason)
+                    } } } } } } }
+        guard let made else { throw Self.refusal(reason, key: key) }
+        pointer = made
+        self.kernel = kernel
+        modulus = key.publicKey.modulusInteger
+        modulusOctets = key.modulusOctets
+        workspaceBytes = xsig_lanes_crt_workspace_bytes(made)
+        blinding = BlindingPool(modulus: modulus, publicExponent: key.publicKey.exponentInteger)
+    }
+
+    deinit { xsig_lanes_private_key_free(pointer) }
+
+    private static func refusal(_ reason: Int32, key: RSAPrivateKey) -> XSigError {
+        switch reason {
+        case XSIG_LANES_KEY_UNBALANCED:
+            return XSigError(.unsupportedKey,
+                "the lanes engine needs balanced primes (their sizes within one 52-bit digit of each other); this \(key.modulusBits)-bit key's are not: use --backend gmp or openssl")
+        case XSIG_LANES_KEY_SIZE:
+            return XSigError(.unsupportedKey,
+                "the lanes engine takes moduli of 1024 to 16384 bits with primes of 256 to 8192 bits and an odd e >= 3; this key (\(key.modulusBits)-bit modulus) is outside that: use --backend gmp or openssl")
+        case XSIG_LANES_KEY_MEMORY:
+            return XSigError(.invalidArgument, "out of memory setting up the lanes private key")
+        default:
+            return XSigError(.invalidKey, "the lanes engine refused the key's CRT members (one is empty or longer than its prime)")
+        }
+    }
+
+    func rawDecrypt<R: RandomSource>(_ input: UnsafeRawBufferPointer, random: inout R,
+                                     into output: UnsafeMutableRawBufferPointer) throws {
+        if let failure = rawDecryptBatch(input, count: 1, random: &random, into: output)[0] { throw failure }
+    }
+
+    func nativeDecrypt(_ ciphertext: UnsafeRawBufferPointer, padding: RSAEncryptionPadding,
+                       label: UnsafeRawBufferPointer) throws -> [UInt8]? {
+        nil
+    }
+
+    /// The consistency-check failure, as on the GMP backend: never the generic decryption error,
+    /// since no ciphertext can cause it.
+    static var faultError: XSigError {
+        XSigError(.invalidKey, "RSA private operation failed its consistency check (m^e != c); refusing the result (hardware fault or corrupt key)")
+    }
+
+    func rawDecryptBatch<R: RandomSource>(_ input: UnsafeRawBufferPointer, count: Int, random: inout R,
+                                          into output: UnsafeMutableRawBufferPointer) -> [XSigError?] {
+        let k = modulusOctets
+        precondition(input.count == count * k && output.count == count * k, "batch buffers must be count x k octets")
+        var failures = [XSigError?](repeating: nil, count: count)
+        withUnsafeTemporaryAllocation(byteCount: workspaceBytes + 2 * Self.lanes * k, alignment: 64) { raw in
+            let workspace = UnsafeMutableRawBufferPointer(rebasing: raw[0..<workspaceBytes])
+            let blinded = UnsafeMutableRawBufferPointer(rebasing: raw[workspaceBytes..<(workspaceBytes + Self.lanes * k)])
+            let results = UnsafeMutableRawBufferPointer(rebasing: raw[(workspaceBytes + Self.lanes * k)...])
+            defer { blinded.initializeMemory(as: UInt8.self, repeating: 0); results.initializeMemory(as: UInt8.self, repeating: 0) }
+            var offset = 0
+            while offset < count {
+                let group = min(Self.lanes, count - offset)
+                // c * A mod n per lane, straight into k octets (mpn_sec_mul, mpn_sec_div_r)
+                var pairs: [BlindingPool.Pair] = []
+                pairs.reserveCapacity(group)
+                for lane in 0..<group {
+                    let pair = blinding.take(random: &random)
+                    let c = GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: input[((offset + lane) * k)..<((offset + lane + 1) * k)]))
+                    _ = c.secureProduct(pair.factor, modulo: modulus,
+                                        bigEndianInto: UnsafeMutableRawBufferPointer(rebasing: blinded[(lane * k)..<((lane + 1) * k)]))
+                    pairs.append(pair)
+                }
+                var faults: UInt32 = 0
+                let status = xsig_lanes_crt(pointer, kernel.cValue, group,
+                                            blinded.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                            results.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                            &faults, workspace.baseAddress)
+                for lane in 0..<group {
+                    let target = UnsafeMutableRawBufferPointer(rebasing: output[((offset + lane) * k)..<((offset + lane + 1) * k)])
+                    guard status == 0 || (status == -3 && faults & (1 << lane) == 0) else {
+                        target.initializeMemory(as: UInt8.self, repeating: 0)
+                        failures[offset + lane] = status == -3 ? Self.faultError
+                            : XSigError(.invalidArgument, "the lanes kernel \(kernel.rawValue) refused its arguments (status \(status))")
+                        continue   // a pair that met a fault is not reused
+                    }
+                    // Unblind straight into the k output octets (as the GMP backend does).
+                    let m = GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: results[(lane * k)..<((lane + 1) * k)]))
+                    _ = m.secureProduct(pairs[lane].inverse, modulo: modulus, bigEndianInto: target)
+                    blinding.giveBack(pairs[lane])
+                }
+                offset += group
+            }
+        }
+        return failures
+    }
+}
+
+extension LanesPrivateBackend {
+    /// Test builds only (DEBUG): flips one bit of the p-half result in the lanes of `laneMask`
+    /// in every following call, until called with 0. Returns false where the hook is compiled out.
+    @discardableResult
+    static func injectFault(lanes laneMask: UInt32) -> Bool {
+        xsig_lanes_crt_inject_fault(laneMask) == 0
+    }
+}
