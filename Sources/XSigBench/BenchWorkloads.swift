@@ -71,19 +71,34 @@ enum BenchWorkloads {
                 }
             }
         case .decrypt:
-            // One ciphertext per thread, made once; the step is the private operation plus the
-            // padding checks (GMP: CRT with mpn_sec_powm and blinding; OpenSSL: EVP_PKEY_decrypt).
-            let decryptor = try RSADecryptor(privateKey: try RSAPrivateKey(key.privateKey, policy: .allowingWeakKeys), backend: backend)
-            let ciphertext = try RSAEncryptor(key: key.publicKey).encrypt(payload.bytes, padding: padding)
+            // Ciphertexts made once per thread; the step is the private operation plus the padding
+            // checks (GMP: CRT with mpn_sec_powm and blinding; OpenSSL: EVP_PKEY_decrypt; lanes: a
+            // full group of eight through decrypt(batch:), blinding and fault check included).
+            let decryptor = try RSADecryptor(privateKey: try RSAPrivateKey(key.privateKey, policy: .allowingWeakKeys),
+                                             backend: backend, batches: true)
             let expected = payload.bytes.count
+            let group = decryptor.backend == .lanes ? 8 : 1
+            let encryptor = try RSAEncryptor(key: key.publicKey)
+            let ciphertexts = try (0..<group).map { _ in try encryptor.encrypt(payload.bytes, padding: padding) }
             return BenchWorkload {
                 let sink = BenchSink()
-                return BenchStep {
-                    let message = try decryptor.decrypt(ciphertext, padding: padding)
-                    guard message.count == expected else {
-                        throw XSigError(.decryptionError, "bench: decryption returned \(message.count) bytes, expected \(expected)")
+                if group == 1 {
+                    return BenchStep {
+                        let message = try decryptor.decrypt(ciphertexts[0], padding: padding)
+                        guard message.count == expected else {
+                            throw XSigError(.decryptionError, "bench: decryption returned \(message.count) bytes, expected \(expected)")
+                        }
+                        sink.consume(message.count)
                     }
-                    sink.consume(message.count)
+                }
+                return BenchStep(operations: group) {
+                    for result in decryptor.decrypt(batch: ciphertexts, padding: padding) {
+                        let message = try result.get()
+                        guard message.count == expected else {
+                            throw XSigError(.decryptionError, "bench: decryption returned \(message.count) bytes, expected \(expected)")
+                        }
+                        sink.consume(message.count)
+                    }
                 }
             }
         }

@@ -21,12 +21,14 @@ public struct RSADecryptor: Sendable {
     public let lanesKernel: LanesKernel?
     private let backing: any RSADecryptionBackend
 
-    /// `backend: .auto` resolves with ``autoChoice(for:)``: the lanes engine where the IFMA kernel
-    /// runs and the key suits it, else OpenSSL. Throws, like `.lanes`, when
-    /// `XSIG_LANES_KERNEL` names no kernel this CPU runs: no silent fallback.
-    public init(privateKey: RSAPrivateKey, backend: Backend = .gmp) throws {
+    /// `backend: .auto` resolves with ``autoChoice(for:batches:)``: for a caller that decrypts in
+    /// groups (`batches: true`, e.g. `xsig verify --input`) the lanes engine where the IFMA kernel
+    /// runs and the key suits it, else OpenSSL; for one ciphertext at a time always OpenSSL (one
+    /// ciphertext fills one lane of eight). Throws, like `.lanes`, when `XSIG_LANES_KERNEL` names
+    /// no kernel this CPU runs: no silent fallback.
+    public init(privateKey: RSAPrivateKey, backend: Backend = .gmp, batches: Bool = false) throws {
         self.privateKey = privateKey
-        let chosen = backend == .auto ? try Self.autoChoice(for: privateKey).backend : backend
+        let chosen = backend == .auto ? try Self.autoChoice(for: privateKey, batches: batches).backend : backend
         self.backend = chosen
         switch chosen {
         case .gmp:
@@ -56,13 +58,17 @@ public struct RSADecryptor: Sendable {
 
     /// What `backend: .auto` decrypts on for `key`, and why (for `--help` and reports):
     ///
-    /// | this machine and key | auto picks |
+    /// | caller, machine and key | auto picks |
     /// |---|---|
-    /// | lanes kernel `ifma`, two-prime key with CRT members and balanced primes | `lanes` |
-    /// | lanes kernel `portable` (no IFMA, or `XSIG_LANES_KERNEL=portable`) | `openssl`: the portable kernel decrypts slower than OpenSSL (benchmarks/RESULTS.md) |
-    /// | a key without CRT members, or with unbalanced primes | `openssl`: the lanes engine cannot take it |
-    public static func autoChoice(for key: RSAPrivateKey) throws -> (backend: Backend, reason: String) {
+    /// | one ciphertext at a time (`batches: false`: `xsig decrypt`, `verify --signature`, `mock`) | `openssl`: a lone ciphertext would fill one lane of eight |
+    /// | groups (`batches: true`), lanes kernel `ifma`, two-prime key with CRT members and balanced primes | `lanes` |
+    /// | groups, lanes kernel `portable` (no IFMA, or `XSIG_LANES_KERNEL=portable`) | `openssl`: the portable kernel decrypts slower than OpenSSL (benchmarks/RESULTS.md) |
+    /// | groups, a key without CRT members or with unbalanced primes | `openssl`: the lanes engine cannot take it |
+    public static func autoChoice(for key: RSAPrivateKey, batches: Bool = true) throws -> (backend: Backend, reason: String) {
         let kernel = try LanesKernel.selected()
+        guard batches else {
+            return (.openssl, "one ciphertext at a time: the lanes engine pays off on groups of eight only")
+        }
         guard kernel == .ifma else {
             return (.openssl, "the lanes kernel here is portable, which decrypts slower than OpenSSL")
         }

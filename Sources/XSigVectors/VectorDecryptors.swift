@@ -63,3 +63,41 @@ enum FlagCheck {
 enum OpenSSLVersion {
     static var number: UInt { UInt(OpenSSL_version_num()) }
 }
+
+/// The lanes engine's answers for a whole group, computed up front with
+/// ``RSADecryptor/decrypt(batch:padding:label:)`` (eight ciphertexts per pass, one batch per
+/// label), then looked up per case. It does not explain rejections (gmp does that for the same
+/// cases); a ciphertext it was not given is decrypted on its own.
+final class PrecomputedDecryptor: VectorDecryptor {
+    let decryptor: RSADecryptor
+    private var answers: [[UInt8]: Result<[UInt8], XSigError>] = [:]
+
+    init(_ decryptor: RSADecryptor, tests: [WycheproofTestCase], padding: RSAEncryptionPadding) {
+        self.decryptor = decryptor
+        var byLabel: [[UInt8]: [[UInt8]]] = [:]
+        for test in tests {
+            guard let ct = try? Hex.decode(test.ct), let label = try? Hex.decode(test.label ?? "") else { continue }
+            byLabel[label, default: []].append(ct)
+        }
+        for (label, ciphertexts) in byLabel {
+            for (ct, result) in zip(ciphertexts, decryptor.decrypt(batch: ciphertexts, padding: padding, label: label)) {
+                answers[Self.key(ct, label)] = result
+            }
+        }
+    }
+
+    private static func key(_ ct: [UInt8], _ label: [UInt8]) -> [UInt8] {
+        withUnsafeBytes(of: UInt64(ct.count).littleEndian) { Array($0) } + ct + label
+    }
+
+    func decrypt(_ ciphertext: [UInt8], padding: RSAEncryptionPadding, label: [UInt8]) throws -> [UInt8] {
+        guard let answer = answers[Self.key(ciphertext, label)] else {
+            return try decryptor.decrypt(ciphertext, padding: padding, label: label)
+        }
+        return try answer.get()
+    }
+
+    func explain(_ ciphertext: [UInt8], padding: RSAEncryptionPadding, label: [UInt8]) throws -> DecryptionCheck? { nil }
+
+    var explains: Bool { false }
+}

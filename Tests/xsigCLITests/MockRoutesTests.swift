@@ -157,11 +157,11 @@ final class MockRoutesTests: XCTestCase {
         XCTAssertEqual(taken.stdout, "", "no ready line when the bind fails")
         XCTAssertEqual(server.stop(), 0)
 
-        let lanes = try CLIRunner.run(["mock", "--private-key", MockServerProcess.demoKey, "--listen", "127.0.0.1:0", "--backend", "lanes"], timeout: 30)
-        XCTAssertEqual(lanes.status, 2)
-        XCTAssertTrue(lanes.stderr.hasPrefix("xsig: --backend lanes: "), lanes.stderr)
-        XCTAssertTrue(lanes.stderr.contains("not available"))
-        XCTAssertEqual(lanes.stdout, "")
+        // The lanes decryption engine serves as well (one request per pass).
+        let lanes = try MockServerProcess.start(["--backend", "lanes"], test: self)
+        XCTAssertEqual(try logout(lanes, signature: MockSigning.xsig(token: "t-lanes", padding: "oaep-sha256")).status, 200)
+        XCTAssertEqual(try logout(lanes, signature: MockSigning.xsig(token: "t", padding: "oaep-sha1")).errorCode, "decryption_error")
+        XCTAssertEqual(lanes.stop(), 0)
         let badListen = try CLIRunner.run(["mock", "--private-key", MockServerProcess.demoKey, "--listen", "127.0.0.1"], timeout: 30)
         XCTAssertEqual(badListen.status, 2)
         XCTAssertTrue(badListen.stderr.hasPrefix("xsig: --listen must be HOST:PORT"), badListen.stderr)

@@ -40,7 +40,7 @@ final class ServerSideCLITests: XCTestCase {
         for (padding, label) in [("pkcs1", nil), ("oaep-sha256", nil), ("oaep-sha1", "6c6162656c"), ("oaep-sha256-mgf1sha1", nil)] as [(String, String?)] {
             let ciphertext = try encrypt(message, padding: padding, label: label)
             let base64 = Data(try XCTUnwrap(hexBytes(ciphertext))).base64EncodedString()
-            for backend in ["gmp", "openssl"] {
+            for backend in ["gmp", "openssl", "lanes", "auto"] {
                 for input in [["--ciphertext-hex", ciphertext.uppercased()], ["--ciphertext-base64", base64]] {
                     var arguments = ["decrypt", "--private-key", privateKey, "--padding", padding, "--backend", backend] + input
                     if let label { arguments += ["--label-hex", label] }
@@ -207,8 +207,10 @@ final class ServerSideCLITests: XCTestCase {
         // Every vendor padding, when told which.
         for padding in ["pkcs1", "oaep-sha256-mgf1sha1", "oaep-sha1"] {
             let other = try sign(extra: ["--padding", padding])
-            let v = try run(["verify", "--private-key", privateKey, "--signature", other, "--padding", padding, "--backend", "openssl"])
-            XCTAssertEqual(v.status, 0, padding + v.stdout)
+            for backend in ["openssl", "lanes"] {
+                let v = try run(["verify", "--private-key", privateKey, "--signature", other, "--padding", padding, "--backend", backend])
+                XCTAssertEqual(v.status, 0, padding + backend + v.stdout + v.stderr)
+            }
         }
     }
 
@@ -298,13 +300,13 @@ final class ServerSideCLITests: XCTestCase {
 
         for (file, expected) in [(ndjson.path, [(2, "session_token_mismatch"), (4, "malformed_record"), (5, "timestamp_mismatch"), (6, "decryption_error")]),
                                  (csv.path, [(2, "session_token_mismatch"), (5, "timestamp_mismatch"), (6, "decryption_error")])] {
-            for threads in ["1", "2"] {
-                let r = try run(["verify", "--private-key", privateKey, "--input", file, "--threads", threads])
+            for (threads, backend) in [("1", "auto"), ("2", "auto"), ("1", "lanes"), ("2", "lanes"), ("1", "gmp"), ("1", "openssl")] {
+                let r = try run(["verify", "--private-key", privateKey, "--input", file, "--threads", threads, "--backend", backend])
                 XCTAssertEqual(r.status, 1, "\(file): \(r.stderr)")
                 XCTAssertEqual(r.stderr, "")
                 let lines = r.stdout.split(separator: "\n").map(String.init)
                 let failing = try lines.dropLast().map { try json($0) }
-                XCTAssertEqual(failing.map { $0["index"] as? Int }, expected.map { $0.0 }, "\(file) threads \(threads): \(r.stdout)")
+                XCTAssertEqual(failing.map { $0["index"] as? Int }, expected.map { $0.0 }, "\(file) threads \(threads) \(backend): \(r.stdout)")
                 XCTAssertEqual(failing.map { $0["reason"] as? String }, expected.map { $0.1 }, file)
                 XCTAssertTrue(failing.allSatisfy { $0["valid"] as? Bool == false })
                 let summary = try json(try XCTUnwrap(lines.last))

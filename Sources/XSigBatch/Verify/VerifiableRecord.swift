@@ -32,14 +32,34 @@ extension XSignatureVerifier {
     /// Verifies one batch record: the signature as ``verify(signature:expecting:)`` does, then the
     /// record's own claims (token, timestamp, nonce) against what was signed.
     public func verify(record: VerifiableRecord, expecting expectations: Expectations = Expectations()) -> VerificationResult {
-        guard !record.isMalformed else { return VerificationResult(failure: .malformedRecord) }
-        guard let signature = record.signature, !signature.isEmpty else { return VerificationResult(failure: .missingSignature) }
-        var expectations = expectations
-        if expectations.sessionToken == nil { expectations.sessionToken = record.sessionToken }
-        let result = verify(signature: signature, expecting: expectations)
+        verify(records: [record], expecting: expectations)[0]
+    }
+
+    /// Verifies records as a group: their signatures go through one batch decryption
+    /// (``verify(ciphertexts:expecting:)``, eight per lanes pass), then each record's own claims
+    /// are checked as ``verify(record:expecting:)`` does. Results in record order.
+    public func verify(records: [VerifiableRecord], expecting expectations: Expectations = Expectations()) -> [VerificationResult] {
+        var early = [VerificationResult?](repeating: nil, count: records.count)
+        var ciphertexts: [[UInt8]?] = [], perRecord: [Expectations] = [], slots: [Int] = []
+        for (i, record) in records.enumerated() {
+            guard !record.isMalformed else { early[i] = VerificationResult(failure: .malformedRecord); continue }
+            guard let signature = record.signature, !signature.isEmpty else { early[i] = VerificationResult(failure: .missingSignature); continue }
+            var own = expectations
+            if own.sessionToken == nil { own.sessionToken = record.sessionToken }
+            ciphertexts.append(try? Base64.decode(signature))
+            perRecord.append(own)
+            slots.append(i)
+        }
+        let decrypted = verify(ciphertexts: ciphertexts, expecting: perRecord)
+        for (slot, i) in slots.enumerated() { early[i] = Self.claims(of: records[i], against: decrypted[slot]) }
+        return early.map { $0! }
+    }
+
+    /// The record's own claims (token, timestamp, nonce) against what was signed.
+    static func claims(of record: VerifiableRecord, against result: VerificationResult) -> VerificationResult {
         guard result.isValid else { return result }
         // A record whose own token differs from --session-token fails too, though the payload matched the flag.
-        if let claimed = record.sessionToken, !Self.constantTimeEqual(Array(claimed.utf8), Array((result.sessionToken ?? "").utf8)) {
+        if let claimed = record.sessionToken, !constantTimeEqual(Array(claimed.utf8), Array((result.sessionToken ?? "").utf8)) {
             return VerificationResult(failure: .sessionTokenMismatch, fields: result.fields)
         }
         if let claimed = record.timestamp, claimed != result.timestamp {

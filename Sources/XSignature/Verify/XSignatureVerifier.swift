@@ -12,9 +12,11 @@ public struct XSignatureVerifier: Sendable {
     public let decryptor: RSADecryptor
     public let padding: RSAEncryptionPadding
 
+    /// `batches`: whether the caller verifies in groups (``verify(ciphertexts:expecting:)``), which
+    /// lets `backend: .auto` pick the lanes engine (``RSADecryptor/autoChoice(for:batches:)``).
     public init(privateKey: RSAPrivateKey, padding: RSAEncryptionPadding = XSignatureSigner.defaultPadding,
-                backend: RSADecryptor.Backend = .gmp) throws {
-        decryptor = try RSADecryptor(privateKey: privateKey, backend: backend)
+                backend: RSADecryptor.Backend = .gmp, batches: Bool = false) throws {
+        decryptor = try RSADecryptor(privateKey: privateKey, backend: backend, batches: batches)
         self.padding = padding
     }
 
@@ -47,6 +49,29 @@ public struct XSignatureVerifier: Sendable {
         } catch {
             return VerificationResult(failure: .decryptionError)
         }
+        return Self.result(of: plaintext, expecting: expectations)
+    }
+
+    /// Many ciphertexts at once, one result per ciphertext in order, each as
+    /// ``verify(ciphertext:expecting:)`` gives it: on the lanes backend eight share one kernel
+    /// pass (``RSADecryptor/decrypt(batch:padding:label:)``); nil entries (a signature that was
+    /// not Base64) fail as `malformedSignature` without disturbing the others.
+    public func verify(ciphertexts: [[UInt8]?], expecting expectations: [Expectations]) -> [VerificationResult] {
+        precondition(ciphertexts.count == expectations.count, "one Expectations per ciphertext")
+        let present = ciphertexts.indices.filter { ciphertexts[$0] != nil }
+        let decrypted = decryptor.decrypt(batch: present.map { ciphertexts[$0]! }, padding: padding)
+        var results = [VerificationResult](repeating: VerificationResult(failure: .malformedSignature), count: ciphertexts.count)
+        for (slot, i) in present.enumerated() {
+            switch decrypted[slot] {
+            case let .success(plaintext): results[i] = Self.result(of: plaintext, expecting: expectations[i])
+            case .failure: results[i] = VerificationResult(failure: .decryptionError)
+            }
+        }
+        return results
+    }
+
+    /// The payload checks on a decrypted plaintext.
+    static func result(of plaintext: [UInt8], expecting expectations: Expectations) -> VerificationResult {
         switch PayloadParser.parse(plaintext) {
         case let .invalid(failure, fields):
             return VerificationResult(failure: failure, fields: fields)

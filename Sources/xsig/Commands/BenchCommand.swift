@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     var padding: String = "pkcs1,oaep-sha256"
 
     @Option(name: .long, help: ArgumentHelp(
-        "Backends, comma-separated (gmp, openssl, lanes, auto). Default: gmp,openssl,lanes, or gmp,openssl when --operation has decrypt (lanes has no private-key kernel).",
+        "Backends, comma-separated (gmp, openssl, lanes, auto). Default: gmp,openssl,lanes.",
         valueName: "backend,..."))
     var backend: String?
 
@@ -83,7 +83,7 @@ struct BenchCommand: ParsableCommand {
         config.bits = try list(bits, "--bits") { Int($0) }
         config.paddings = try list(padding, "--padding") { try? RSAEncryptionPadding(name: $0) }
         config.operations = try list(operation, "--operation") { BenchOperation(rawValue: $0) }
-        let backends = backend ?? (config.operations.contains(.decrypt) ? "gmp,openssl" : "gmp,openssl,lanes")
+        let backends = backend ?? "gmp,openssl,lanes"
         config.backends = try list(backends, "--backend") { RSAEncryptor.Backend(rawValue: $0) }
         config.threads = try list(threads, "--threads") { Int($0) }
         config.seconds = seconds

@@ -17,7 +17,10 @@ struct DecryptCommand: ParsableCommand {
         own ciphertexts only. Bad arguments or keys exit 2.
 
         The gmp backend blinds the ciphertext and exponentiates with CRT on GMP's \
-        side-channel-silent mpn_sec functions (docs/server-side.md says what is constant-time).
+        side-channel-silent mpn_sec functions; the lanes backend blinds it too, runs both CRT \
+        halves in the constant-time lanes kernel and checks m^e = c before anything leaves \
+        (SECURITY.md says what is constant time). Lanes pays off on groups of eight (verify \
+        --input), so for one ciphertext --backend auto (the default) is openssl.
 
         Examples:
           SIG=$(xsig sign --key key.pub.pem --session-token-file token.txt)
@@ -25,6 +28,7 @@ struct DecryptCommand: ParsableCommand {
           xsig decrypt --private-key key.pem --padding pkcs1 --ciphertext-hex 5f3a...
           xsig decrypt --private-key key.pem --backend openssl \\
               --label-hex 6c6162656c --ciphertext-hex 9c2e...
+          xsig decrypt --private-key key.pem --backend lanes --ciphertext-base64 "$SIG"
         """
     )
 

@@ -53,7 +53,7 @@ struct MockCommand: ParsableCommand {
     @Flag(name: .long, help: "Accept ciphertexts shorter than k octets, left-padded with zeros, as Java, Node and openssl pkeyutl do (RFC 8017 refuses them).")
     var lenientLength = false
 
-    @Option(name: .long, help: "Decryption backend: gmp, openssl, lanes (not available yet) or auto (the faster: openssl).")
+    @Option(name: .long, help: "Decryption backend: gmp, openssl, lanes (one request per eight-lane pass: slow here) or auto (openssl: requests come one at a time).")
     var backend: DecryptionBackendChoice = .auto
 
     func run() throws {

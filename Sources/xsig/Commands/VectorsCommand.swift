@@ -112,7 +112,7 @@ struct VectorsCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Replay Wycheproof RSA decryption files (xsig's and upstream's) on both backends.",
+            abstract: "Replay Wycheproof RSA decryption files (xsig's and upstream's) on every backend.",
             discussion: """
             Reads any file of Wycheproof's rsaes_pkcs1_decrypt or rsaes_oaep_decrypt schema (v0 or v1): \
             xsig's own, upstream Wycheproof's rsa_pkcs1_*_test.json and rsa_oaep_*_test.json, converted \
@@ -130,19 +130,19 @@ struct VectorsCommand: ParsableCommand {
             """
         )
 
-        @Option(name: .long, help: "Backend: gmp, openssl, lanes, both (gmp and openssl) or all (the lanes engine re-encrypts; it does not decrypt).")
+        @Option(name: .long, help: "Backend: gmp, openssl, lanes, auto (what decrypt and verify pick here), both (gmp and openssl) or all (gmp, openssl, lanes).")
         var backend: BackendChoice = .all
 
         @Argument(help: ArgumentHelp("Wycheproof JSON files.", valueName: "file"))
         var files: [String]
 
         enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
-            case gmp, openssl, lanes, both, all
+            case gmp, openssl, lanes, auto, both, all
             var backends: [RSAEncryptor.Backend] {
                 switch self {
                 case .both: return [.gmp, .openssl]
                 case .all: return RSAEncryptor.Backend.engines
-                case .gmp, .openssl, .lanes: return [RSAEncryptor.Backend(rawValue: rawValue)!]
+                case .gmp, .openssl, .lanes, .auto: return [RSAEncryptor.Backend(rawValue: rawValue)!]
                 }
             }
         }

@@ -31,7 +31,9 @@ struct VerifyCommand: ParsableCommand {
         NDJSON (or lines of xsig sign --output json), CSV with or without its header row \
         (--csv-header first shards), vegeta targets or header blocks (the X-signature line of each \
         block), detected from the first line (--input-format to say it), read as a stream and \
-        verified on all cores (--threads). Each record's own session_token, timestamp and nonce \
+        verified on all cores (--threads), eight records per decryption call (one pass of the \
+        lanes engine with --backend lanes, or auto where it picks lanes). Each record's own \
+        session_token, timestamp and nonce \
         must match what it signs (vegeta and header blocks carry only the signature). Prints one \
         line per failing record, {"index":N,"line":L,"valid":false,"reason":...}, then \
         {"records":N,"valid":V,"invalid":I}; exits 0 when every record is valid, 1 if not. A \
@@ -50,6 +52,7 @@ struct VerifyCommand: ParsableCommand {
           xsig verify --private-key key.pem --input signed.ndjson --padding oaep-sha256
           for f in part-*.csv; do xsig verify --private-key key.pem --input "$f"; done
           xsig verify --private-key key.pem --input targets.txt --max-skew-seconds 300
+          xsig verify --private-key key.pem --input signed.ndjson --backend lanes
         """
     )
 
@@ -103,7 +106,7 @@ struct VerifyCommand: ParsableCommand {
             expectations.now = Timestamp.now()
         }
         let key = try decryption.key.load().key
-        let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: decryption.backend)
+        let verifier = try XSignatureVerifier(privateKey: key, padding: padding, backend: decryption.backend, batches: input != nil)
         if let signature {
             let result = verifier.verify(signature: signature.filter { !$0.isWhitespace }, length: lenientLength ? .lenient : .strict,
                                          expecting: expectations)

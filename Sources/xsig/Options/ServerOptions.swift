@@ -69,18 +69,17 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
-/// `--backend` of the decrypting servers. `lanes` (the batch decryption engine) is accepted by
-/// name so that scripts can ask for it, and refused until the engine exists; `auto` picks the
-/// faster engine available: OpenSSL today (docs/server-side.md: GMP decrypts at about 0.73x of OpenSSL).
+/// `--backend` of the decrypting servers: the engines of ``RSADecryptor`` by name; `auto` is
+/// ``RSADecryptor/autoChoice(for:batches:)`` for one ciphertext at a time: openssl.
 enum DecryptionBackendChoice: String, ExpressibleByArgument, CaseIterable {
     case gmp, openssl, lanes, auto
 
     func resolve() throws -> RSADecryptor.Backend {
         switch self {
         case .gmp: return .gmp
-        case .openssl, .auto: return .openssl
-        case .lanes:
-            throw XSigError(.invalidArgument, "--backend lanes: the lanes batch decryption engine is not available in this build yet; use gmp, openssl or auto")
+        case .openssl: return .openssl
+        case .lanes: return .lanes
+        case .auto: return .auto
         }
     }
 }
