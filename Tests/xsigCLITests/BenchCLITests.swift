@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `xsig bench` end to end: it measures both backends side by side and writes JSON, CSV and SVG.
+/// `xsig bench` end to end: it measures every backend side by side (lanes decrypting too) and writes JSON, CSV and SVG.
 /// The figures themselves are not asserted (speed is measured in benchmarks, not in tests);
 /// only their shape and consistency are.
 final class BenchCLITests: XCTestCase {
@@ -18,7 +18,7 @@ final class BenchCLITests: XCTestCase {
         XCTAssertEqual(Set(cases.compactMap { $0["operation"] as? String }), ["encrypt", "decrypt"])
         for c in cases {
             let series = try XCTUnwrap(c["series"] as? [[String: Any]])
-            XCTAssertEqual(Set(series.compactMap { $0["backend"] as? String }), ["gmp", "openssl"])
+            XCTAssertEqual(Set(series.compactMap { $0["backend"] as? String }), ["gmp", "openssl", "lanes"])
             for s in series {
                 let rate = try XCTUnwrap((s["ops_per_second"] as? [String: Any])?["median"] as? Double)
                 XCTAssertGreaterThan(rate, 0)
@@ -27,7 +27,7 @@ final class BenchCLITests: XCTestCase {
         }
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(rows[0].hasPrefix("bits,padding,operation,threads"))
-        XCTAssertEqual(rows.count, 1 + 4 * 2, "a header and one row per case and backend")
+        XCTAssertEqual(rows.count, 1 + 4 * 3, "a header and one row per case and backend")
         XCTAssertTrue(try String(contentsOf: svg, encoding: .utf8).contains("<svg"))
     }
 
