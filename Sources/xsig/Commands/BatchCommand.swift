@@ -60,8 +60,8 @@ struct BatchCommand: ParsableCommand {
                   vegeta attack -targets=targets.txt -rate=200/s -duration=60s \\
                       | vegeta report
           k6:     xsig batch ... --format csv --output signed.csv
-                  const rows = papaparse.parse(open('signed.csv'),
-                      {header: true}).data;
+                  XSIG_CSV=signed.csv k6 run examples/k6/presigned.js (one row per
+                  request across VUs: exec.scenario.iterationInTest, not __ITER)
           JMeter: CSV Data Set Config, Filename signed.csv, "Ignore first line"
                   false (names come from the header row), Allow quoted data true;
                   then ${signature} etc. in a HTTP Header Manager.
