@@ -35,6 +35,10 @@ struct XSig: ParsableCommand {
     static func main() {
         do {
             try RawArguments.checkUTF8()
+            if let sign = SignFastPath.command(Array(CommandLine.arguments.dropFirst())) {
+                try sign.run()
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let error as XSigError {

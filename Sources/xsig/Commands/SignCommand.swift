@@ -36,10 +36,14 @@ struct SignCommand: ParsableCommand {
     @OptionGroup var seedOptions: SeedOptions
 
     @Option(name: .long, help: encryptionBackendHelp)
-    var backend: RSAEncryptor.Backend = .gmp
+    var backend: RSAEncryptor.Backend = SignCommand.defaultBackend
+
+    static let defaultBackend = RSAEncryptor.Backend.gmp
 
     @Option(name: .long, help: "Output: base64 (the header value), hex, or json.")
-    var output: SignOutput = .base64
+    var output: SignOutput = SignCommand.defaultOutput
+
+    static let defaultOutput = SignOutput.base64
 
     enum SignOutput: String, ExpressibleByArgument, CaseIterable { case base64, hex, json }
 

@@ -16,7 +16,9 @@ struct PayloadOptions: ParsableArguments {
     var nonce: String?
 
     @Option(name: .long, help: ArgumentHelp("Padding: pkcs1, oaep-sha256, oaep-sha256-mgf1sha1, oaep-sha1, oaep-<hash>[-mgf1<hash>].", valueName: "padding"))
-    var padding: String = "oaep-sha256"
+    var padding: String = PayloadOptions.defaultPadding
+
+    static let defaultPadding = "oaep-sha256"
 
     func validate() throws {
         if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
