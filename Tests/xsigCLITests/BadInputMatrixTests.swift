@@ -407,7 +407,7 @@ final class BadInputMatrixTests: XCTestCase {
         bytes.append(contentsOf: Array(s.utf8) + [0xC3, 0x28, 0x0A])
         let invalidUTF8 = try file("in-utf8.csv", bytes)
         let utf8Row = Row(name: "invalid UTF-8 byte", arguments: ["batch", "--key", publicKey, "--input", invalidUTF8, "--output", "out.ndjson", "--quiet"],
-                          fragments: ["--input \(invalidUTF8)", "line 2", "UTF-8"], lines: 2)
+                          fragments: ["--input \(invalidUTF8)", "line 2", "session token is not valid UTF-8 (first bad byte at offset \(s.utf8.count))"], lines: 2)
         try check(rows + [utf8Row])
     }
 

@@ -58,7 +58,8 @@ final class BatchCSVReader {
     }
 
     func nextRecord() throws -> Result<BatchRecord, BatchRecordError>? {
-        guard let row = try CSVRowReader.next(lines, overlong: .stop) else { return nil }
+        let tokenColumn = columns.firstIndex { if case .sessionToken = $0 { return true } else { return false } }
+        guard let row = try CSVRowReader.next(lines, overlong: .stop, tokenColumn: tokenColumn) else { return nil }
         switch row {
         case let .failure(error): return .failure(error)
         case let .success(row):

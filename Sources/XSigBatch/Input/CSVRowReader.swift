@@ -24,7 +24,9 @@ enum CSVRowReader {
     }
 
     /// The next record's fields, skipping blank lines; nil at the end of input.
-    static func next(_ lines: LineReader, overlong policy: OverlongPolicy) throws -> Result<Row, BatchRecordError>? {
+    /// - Parameter tokenColumn: the 0-based column of session tokens, if known: a token that is not
+    ///   valid UTF-8 then gets the message every other input path gives it.
+    static func next(_ lines: LineReader, overlong policy: OverlongPolicy, tokenColumn: Int? = nil) throws -> Result<Row, BatchRecordError>? {
         var line: LineReader.Line
         repeat {
             guard let next = try lines.next() else { return nil }
@@ -50,6 +52,14 @@ enum CSVRowReader {
             let where_ = line.number == first ? "" : " (on line \(line.number) of a record that starts on line \(first))"
             return .failure(BatchInputReader.error(first, "malformed CSV: \(message)\(where_)"))
         }
+        func invalidUTF8() -> Result<Row, BatchRecordError> {
+            if fields.count == tokenColumn {
+                do { _ = try SignaturePayload.decodeToken(field) } catch let error as XSigError {
+                    return .failure(BatchInputReader.error(first, error.message))
+                } catch {}
+            }
+            return malformed("field \(fields.count + 1) is not valid UTF-8")
+        }
 
         while true {
             for byte in line.bytes {
@@ -58,14 +68,14 @@ enum CSVRowReader {
                     if byte == UInt8(ascii: "\"") {
                         state = .quoted
                     } else if byte == UInt8(ascii: ",") {
-                        guard finishField() else { return malformed("field \(fields.count + 1) is not valid UTF-8") }
+                        guard finishField() else { return invalidUTF8() }
                     } else {
                         field.append(byte)
                         state = .unquoted
                     }
                 case .unquoted:
                     if byte == UInt8(ascii: ",") {
-                        guard finishField() else { return malformed("field \(fields.count + 1) is not valid UTF-8") }
+                        guard finishField() else { return invalidUTF8() }
                         state = .fieldStart
                     } else if byte == UInt8(ascii: "\"") {
                         return malformed("a quote inside unquoted field \(fields.count + 1) (quote the whole field and double the quote)")
@@ -79,7 +89,7 @@ enum CSVRowReader {
                         field.append(byte)
                         state = .quoted
                     } else if byte == UInt8(ascii: ",") {
-                        guard finishField() else { return malformed("field \(fields.count + 1) is not valid UTF-8") }
+                        guard finishField() else { return invalidUTF8() }
                         state = .fieldStart
                     } else {
                         return malformed("text after the closing quote of field \(fields.count + 1)")
@@ -111,7 +121,7 @@ enum CSVRowReader {
             field.append(0x0A)
         }
         if dropping { return .failure(BatchInputReader.error(first, "CSV record is over \(maximumRecordBytes) bytes")) }
-        guard finishField() else { return malformed("field \(fields.count + 1) is not valid UTF-8") }
+        guard finishField() else { return invalidUTF8() }
         return .success(Row(fields: fields, line: first))
     }
 }
