@@ -21,24 +21,17 @@ final class LanesPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
             throw XSigError(.unsupportedKey,
                 "the lanes engine needs the key's CRT members (p, q, dP, dQ, qInv); this key has only n, e and d: use --backend gmp or openssl")
         }
-        var m = key.memberOctets()
-        defer {
-            for i in m.d.indices { m.d[i] = 0 }
-            for i in m.p.indices { m.p[i] = 0 }
-            for i in m.q.indices { m.q[i] = 0 }
-            for i in m.dp.indices { m.dp[i] = 0 }
-            for i in m.dq.indices { m.dq[i] = 0 }
-            for i in m.qInv.indices { m.qInv[i] = 0 }
-        }
         var reason: Int32 = 0
-        let made = m.n.withUnsafeBufferPointer { n in m.e.withUnsafeBufferPointer { e in
-            m.p.withUnsafeBufferPointer { p in m.q.withUnsafeBufferPointer { q in
-                m.dp.withUnsafeBufferPointer { dp in m.dq.withUnsafeBufferPointer { dq in
-                    m.qInv.withUnsafeBufferPointer { qi in
-                        xsig_lanes_private_key_new(n.baseAddress, n.count, e.baseAddress, e.count, p.baseAddress, p.count,
-                                                   q.baseAddress, q.count, dp.baseAddress, dp.count, dq.baseAddress, dq.count,
-                                                   qi.baseAddress, qi.count, &reason)
-                    } } } } } } }
+        let made = key.withMemberOctets { m in
+            m.n.withUnsafeBufferPointer { n in m.e.withUnsafeBufferPointer { e in
+                m.p.withUnsafeBufferPointer { p in m.q.withUnsafeBufferPointer { q in
+                    m.dp.withUnsafeBufferPointer { dp in m.dq.withUnsafeBufferPointer { dq in
+                        m.qInv.withUnsafeBufferPointer { qi in
+                            xsig_lanes_private_key_new(n.baseAddress, n.count, e.baseAddress, e.count, p.baseAddress, p.count,
+                                                       q.baseAddress, q.count, dp.baseAddress, dp.count, dq.baseAddress, dq.count,
+                                                       qi.baseAddress, qi.count, &reason)
+                        } } } } } } }
+        }
         guard let made else { throw Self.refusal(reason, key: key) }
         pointer = made
         self.kernel = kernel

@@ -19,16 +19,9 @@ final class OpenSSLPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
     private static let implicitRejectionName: StaticString = "implicit-rejection"
 
     init(key privateKey: RSAPrivateKey) throws {
-        var m = privateKey.memberOctets()
-        defer {
-            for i in m.d.indices { m.d[i] = 0 }
-            for i in m.p.indices { m.p[i] = 0 }
-            for i in m.q.indices { m.q[i] = 0 }
-            for i in m.dp.indices { m.dp[i] = 0 }
-            for i in m.dq.indices { m.dq[i] = 0 }
-            for i in m.qInv.indices { m.qInv[i] = 0 }
+        key = try privateKey.withMemberOctets { m in
+            try OpenSSLKey.fromMembers(n: m.n, e: m.e, d: m.d, p: m.p, q: m.q, dp: m.dp, dq: m.dq, qInv: m.qInv)
         }
-        key = try OpenSSLKey.fromMembers(n: m.n, e: m.e, d: m.d, p: m.p, q: m.q, dp: m.dp, dq: m.dq, qInv: m.qInv)
         modulusOctets = privateKey.modulusOctets
     }
 

@@ -105,6 +105,20 @@ public struct RSAPrivateKey: Sendable {
          crt?.dq.bigEndianBytes ?? [], crt?.qInv.bigEndianBytes ?? [])
     }
 
+    /// ``memberOctets()`` for the duration of `body`; the secret members are wiped afterwards.
+    func withMemberOctets<T>(_ body: ((n: [UInt8], e: [UInt8], d: [UInt8], p: [UInt8], q: [UInt8], dp: [UInt8], dq: [UInt8], qInv: [UInt8])) throws -> T) rethrows -> T {
+        var m = memberOctets()
+        defer {
+            for i in m.d.indices { m.d[i] = 0 }
+            for i in m.p.indices { m.p[i] = 0 }
+            for i in m.q.indices { m.q[i] = 0 }
+            for i in m.dp.indices { m.dp[i] = 0 }
+            for i in m.dq.indices { m.dq[i] = 0 }
+            for i in m.qInv.indices { m.qInv[i] = 0 }
+        }
+        return try body(m)
+    }
+
     // MARK: - Encodings
 
     /// DER RSAPrivateKey of PKCS#1 (RFC 8017 A.1.2, version 0). Without CRT members they are
