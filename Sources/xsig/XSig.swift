@@ -48,7 +48,13 @@ struct XSig: ParsableCommand {
             if !error.message.isEmpty { printError(error.message) }
             Glibc.exit(error.status)
         } catch {
-            exit(withError: error)
+            // The argument parser's own errors (unknown flag, missing or malformed value, a
+            // validate() refusal) follow the same rule as every other bad input: one `xsig: `
+            // line naming the option, status 64 (EX_USAGE). Help and --version exit as usual.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            printError(message(for: error) + " (see 'xsig help' for usage)")
+            Glibc.exit(code.rawValue)
         }
     }
 }

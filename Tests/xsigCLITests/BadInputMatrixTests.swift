@@ -565,8 +565,8 @@ final class BadInputMatrixTests: XCTestCase {
     // MARK: - Argument-parser errors
 
     /// Errors of the argument parser itself (a value that looks like a flag, an unknown flag, a
-    /// non-number for a number) keep ArgumentParser's usage format and status 64; they too must
-    /// not echo the token given elsewhere on the line, crash or hang.
+    /// non-number for a number) are one `xsig: ` line with status 64 (EX_USAGE), like every other
+    /// bad input; they too must not echo the token given elsewhere on the line, crash or hang.
     func testArgumentParserErrorsExit64WithoutLeakingTheToken() throws {
         let cases: [[String]] = [
             ["sign", "--key", publicKey, "--session-token", Self.secret, "--timestamp", "-1"],
@@ -581,7 +581,9 @@ final class BadInputMatrixTests: XCTestCase {
             XCTAssertFalse(r.timedOut, label)
             XCTAssertEqual(r.status, 64, label)
             XCTAssertEqual(r.stdout, "", label)
-            XCTAssertTrue(r.stderr.hasPrefix("Error: "), label)
+            XCTAssertTrue(r.stderr.hasPrefix("xsig: "), label)
+            XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1, label)
+            XCTAssertFalse(r.stderr.contains("Usage:"), label)
             XCTAssertFalse(r.stderr.contains(Self.secret), label)
             XCTAssertFalse(r.stderr.contains("Fatal error"), label)
         }
