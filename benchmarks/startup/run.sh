@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up: `xsig sign` as a whole process against `openssl pkeyutl -encrypt`, interleaved run by
 # run (interleave.c), for PKCS#1 v1.5 and OAEP-SHA-256 under the 2048-bit demo key. Run it under
-# /work/bin/locked (or on a quiet machine) with a release binary; docs/startup.md has the figures.
+# on a quiet machine (nothing else compiling) with a release binary; docs/startup.md has the figures.
 #
 # usage: benchmarks/startup/run.sh [XSIG] [RUNS]     (default .build-release/release/xsig, 300)
 set -euo pipefail
