@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up: `xsig sign` as a whole process against `openssl pkeyutl -encrypt`, interleaved run by
-# run (interleave.c), for PKCS#1 v1.5 and OAEP-SHA-256 under the 2048-bit demo key. Run it under
+# run (interleave.c), for PKCS#1 v1.5 and OAEP-SHA-256 under the 2048-bit demo key. Run it
 # on a quiet machine (nothing else compiling) with a release binary; docs/startup.md has the figures.
 #
 # usage: benchmarks/startup/run.sh [XSIG] [RUNS]     (default .build-release/release/xsig, 300)
