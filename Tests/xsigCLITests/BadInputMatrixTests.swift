@@ -267,6 +267,8 @@ final class BadInputMatrixTests: XCTestCase {
         let invalidFile = try file("bad-token.txt", Data(invalid + [0x0A]))
         invalid.append(0x0A)
         let batchInput = try file("bad-line.txt", Data(Array("ok-token\n".utf8) + invalid))
+        let ndjsonInput = try file("bad-record.ndjson", Data(Array("{\"session_token\":\"ok-token\"}\n{\"session_token\":\"".utf8)
+            + Array(s.utf8) + [0xFF, 0x78] + Array("\"}\n".utf8)))
         let twoNewlines = try file("two-newlines.txt", s + "\n\n")
         let tokenFile = try file("token.txt", s + "\n")
         let rows = [
@@ -277,6 +279,8 @@ final class BadInputMatrixTests: XCTestCase {
             shell("sign, environment", #"XSIG_SESSION_TOKEN="# + badToken + #" exec "$0" sign --key "$1""#, ["XSIG_SESSION_TOKEN", sameMessage]),
             Row(name: "batch, text line", arguments: ["batch", "--key", publicKey, "--input", batchInput, "--output", "out.ndjson", "--quiet"],
                 fragments: ["--input \(batchInput)", "line 2", sameMessage], lines: 2),
+            Row(name: "batch, NDJSON record", arguments: ["batch", "--key", publicKey, "--input", ndjsonInput, "--output", "out.ndjson", "--quiet"],
+                fragments: ["--input \(ndjsonInput)", "line 2", sameMessage], lines: 2),
             Row(name: "sign, --session-token-file", arguments: ["sign", "--key", publicKey, "--session-token-file", invalidFile],
                 fragments: ["--session-token-file \(invalidFile)", sameMessage]),
             Row(name: "sign, --session-token - (stdin)", arguments: ["sign", "--key", publicKey, "--session-token", "-"], stdin: Data(invalid),

@@ -14,7 +14,11 @@ enum BatchNDJSONRecord {
                 case "timestamp":
                     if let value = try timestamp(&parser) { record.timestamp = value }
                 case "session_token":
-                    if let value = try parser.stringOrNull(field: key) { token = value }
+                    // The token rule's one message for bad UTF-8, as every other input gives it.
+                    guard let octets = try parser.stringOctetsOrNull(field: key) else { return }
+                    do { token = try SignaturePayload.decodeToken(octets) } catch let error as XSigError {
+                        throw JSONLineParser.ParseError(message: error.message)
+                    }
                 case "nonce":
                     if let value = try parser.stringOrNull(field: key) { record.nonce = value }
                 default:

@@ -63,8 +63,14 @@ struct JSONLineParser {
 
     /// A string member, or nil for `null`; anything else is an error naming the member.
     mutating func stringOrNull(field: String) throws -> String? {
+        guard let out = try stringOctetsOrNull(field: field) else { return nil }
+        return try utf8(out)
+    }
+
+    /// `stringOrNull` without the UTF-8 check: the caller applies its own.
+    mutating func stringOctetsOrNull(field: String) throws -> [UInt8]? {
         let column = self.column
-        if peek() == UInt8(ascii: "\"") { return try string() }
+        if peek() == UInt8(ascii: "\"") { return try stringOctets() }
         if try literal("null") { return nil }
         throw ParseError(message: "field \(field) must be a string (column \(column))")
     }
@@ -96,7 +102,16 @@ struct JSONLineParser {
     }
 
     /// A JSON string at `i` (which is a quote), unescaped.
-    mutating func string() throws -> String {
+    mutating func string() throws -> String { try utf8(stringOctets()) }
+
+    private func utf8(_ octets: [UInt8]) throws -> String {
+        guard let text = String(validating: octets, as: UTF8.self) else { throw invalid("a string is not valid UTF-8") }
+        return text
+    }
+
+    /// The octets of a string value, escapes decoded, not yet checked as UTF-8: for a member with
+    /// its own rule for bad octets (the session token's one message).
+    mutating func stringOctets() throws -> [UInt8] {
         i += 1
         var out: [UInt8] = []
         while true {
@@ -139,8 +154,7 @@ struct JSONLineParser {
                 throw invalid("an unknown escape")
             }
         }
-        guard let text = String(validating: out, as: UTF8.self) else { throw invalid("a string is not valid UTF-8") }
-        return text
+        return out
     }
 
     private mutating func hex4() throws -> UInt32 {
