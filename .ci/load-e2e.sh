@@ -13,30 +13,8 @@ xsig=${1:-"$(swift build --show-bin-path)/xsig"}
 REQUESTS=${REQUESTS:-3000}
 LOCUST_RECORDS=${LOCUST_RECORDS:-400}
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 fail() { echo "load-e2e: FAILED: $*" >&2; for f in "$tmp"/*.err; do echo "--- $f" >&2; tail -5 "$f" >&2; done; exit 1; }
-
-# start NAME PATTERN COMMAND...: runs it in the background, waits for "PATTERN URL" on stdout.
-start() {
-    local name=$1 pattern=$2
-    shift 2
-    "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
-    pids+=($!)
-    for _ in $(seq 1 300); do
-        url=$(sed -n "s|^$pattern ||p" "$tmp/$name.out" 2>/dev/null || true)
-        [[ -n "$url" ]] && return 0
-        kill -0 "${pids[-1]}" 2>/dev/null || fail "$name exited"
-        sleep 0.1
-    done
-    fail "$name printed no ready line"
-}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source scripts/lib/servers.sh
 metric() { curl -sf "$1/metrics" | awk -v name="$2" '$1 == name { print $2 }'; }
 
 fields=(--client-id app1 --device-fingerprint fp-e2e --os-version Linux --agent xsig-e2e/1.0)

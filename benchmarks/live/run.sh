@@ -28,28 +28,10 @@ swift build -c release --scratch-path "$SCRATCH" --product xsig >&2
 XSIG="$SCRATCH/release/xsig"
 
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-start() {  # start NAME PATTERN COMMAND...: sets url from the ready line "PATTERN URL"
-    local name=$1 pattern=$2
-    shift 2
-    "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
-    pids+=($!)
-    for _ in $(seq 1 300); do
-        url=$(sed -n "s|^$pattern ||p" "$tmp/$name.out" 2>/dev/null || true)
-        [[ -n "$url" ]] && return 0
-        kill -0 "${pids[-1]}" 2>/dev/null || { cat "$tmp/$name.err" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "run.sh: no ready line from $name" >&2; exit 1
-}
+# A failed start shows what the servers wrote on stderr.
+fail() { echo "run.sh: $*" >&2; for f in "$tmp"/*.err; do echo "--- $f" >&2; tail -5 "$f" >&2; done; exit 1; }
+source scripts/lib/servers.sh
 stop_last() { kill -TERM "${pids[-1]}"; wait "${pids[-1]}" || true; unset 'pids[-1]'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wrk_json() { grep '^{' "$1" | tail -1; }
 
 seq -f "live-token-%.0f" 1 1000 > "$tmp/tokens.txt"
