@@ -49,6 +49,43 @@ final class EncodingAndPaddingCrossCheckTests: XCTestCase {
         XCTAssertEqual(Set(big).count, 256)
     }
 
+    /// The kernel serves a process's first octets, OpenSSL's DRBG the rest: draws on both sides of
+    /// the switch, and across it, are fresh, and PS stays nonzero from either source.
+    func testSecureRandomAcrossTheKernelToDRBGSwitch() {
+        let saved = ThreadRandomPool.kernelOctetsRemaining
+        defer { ThreadRandomPool.kernelOctetsRemaining = saved }
+        // A thread of its own, so that its pool starts empty and the kernel is asked first.
+        let box = DrawBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            ThreadRandomPool.kernelOctetsRemaining = 4000
+            var random = SecureRandom()
+            var draws: [[UInt8]] = []
+            var remaining: [Int] = []
+            for i in 0..<300 {
+                if i % 3 == 0 {
+                    var ps = [UInt8](repeating: 0, count: 61)
+                    ps.withUnsafeMutableBytes { random.nonzeroBytes(into: $0) }
+                    XCTAssertFalse(ps.contains(0), "PS must be nonzero")
+                    draws.append(ps)
+                } else {
+                    draws.append(random.bytes(count: 32))
+                }
+                remaining.append(ThreadRandomPool.kernelOctetsRemaining)
+            }
+            XCTAssertLessThan(remaining.first!, 4000, "the first draw came from the kernel")
+            XCTAssertLessThan(remaining.last!, 61, "the allowance ran out during the draws; the DRBG served the rest")
+            box.add(draws)
+        }
+        thread.start()
+        done.wait()
+        let draws = box.all
+        XCTAssertEqual(draws.count, 300)
+        XCTAssertEqual(Set(draws).count, 300, "no draw repeats, on either side of the switch")
+        XCTAssertEqual(Set(draws.flatMap { $0 }).count, 256, "every octet value appears")
+    }
+
     func testSecureRandomPerThreadPoolsDoNotShareBytes() {
         let box = DrawBox()
         DispatchQueue.concurrentPerform(iterations: 4) { _ in

@@ -2,5 +2,6 @@
 #include "xsig_digest.h"
 #include "xsig_lanes.h"
 #include "xsig_openssl_keys.h"
+#include "xsig_os_random.h"
 #include "xsig_rsaep.h"
 #include "xsig_wipe.h"

@@ -1,4 +1,5 @@
 import COpenSSL
+import CXSigKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,13 +47,17 @@ extension RandomSource {
     }
 }
 
-/// OpenSSL's CSPRNG (`RAND_bytes`, a per-thread DRBG seeded from the operating system).
-/// This is the only source xsig uses for real padding.
+/// The operating system's CSPRNG and OpenSSL's, each where it is cheaper. This is the only source
+/// xsig uses for real padding.
 ///
-/// Bytes are drawn from `RAND_bytes` in blocks of 4 KiB into a per-thread buffer and handed out
-/// in order, each octet once (wiped as it is handed out); a fork discards the buffer in the child,
-/// so parent and child never share padding. One `RAND_bytes` call per block instead of per
-/// encryption removes most of the generator's per-call cost from a PKCS#1 v1.5 encryption.
+/// A process's first ``ThreadRandomPool/kernelAllowance`` octets come straight from the kernel
+/// (`getrandom(2)`): no set-up, about 3 ns an octet. Everything after comes from OpenSSL's
+/// `RAND_bytes` (a per-thread DRBG seeded from the kernel), about 0.5 ns an octet, drawn in blocks
+/// of 4 KiB into a per-thread buffer and handed out in order, each octet once (wiped as it is
+/// handed out). The DRBG's first use costs about 2 ms (configuration, providers, seeding), more
+/// than a whole `xsig sign`, so a process that signs a few payloads never pays it and one that
+/// signs thousands pays it once (docs/startup.md). A fork discards the buffer in the child, so
+/// parent and child never share padding. Neither source has a fallback: if one fails, xsig stops.
 public struct SecureRandom: RandomSource, Sendable {
     /// Never read. An empty struct has size zero, and Swift passes every `inout` zero-sized value
     /// at one shared sentinel address: ThreadSanitizer then reported two threads' independent
@@ -126,10 +131,41 @@ final class ThreadRandomPool {
     }
 
     private func refill() {
-        let ok = RAND_bytes(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(Self.capacity))
-        // No fallback: without a working CSPRNG there is no safe padding.
-        precondition(ok == 1, "xsig: OpenSSL RAND_bytes failed; refusing to pad without a secure random source")
+        drawFromOpenSSL(buffer)
         position = 0
+    }
+
+    /// The octets the kernel still supplies directly in this process (fork children inherit the count).
+    static let kernelAllowance = 16 * 1024
+    private static let kernelOctetsLeft = Atomic<Int>(kernelAllowance)
+
+    /// What is left of the allowance; tests set it to walk the switch from one source to the other.
+    static var kernelOctetsRemaining: Int {
+        get { kernelOctetsLeft.load(ordering: .relaxed) }
+        set { kernelOctetsLeft.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Takes `count` octets from the kernel's allowance; false once it cannot cover them.
+    private static func claimKernelOctets(_ count: Int) -> Bool {
+        var left = kernelOctetsLeft.load(ordering: .relaxed)
+        while left >= count {
+            let (exchanged, original) = kernelOctetsLeft.compareExchange(
+                expected: left, desired: left - count, ordering: .relaxed)
+            if exchanged { return true }
+            left = original
+        }
+        return false
+    }
+
+    private func drawFromKernel(_ output: UnsafeMutableRawBufferPointer) {
+        // No fallback: without a working CSPRNG there is no safe padding.
+        precondition(xsig_os_random(output.baseAddress!, output.count) == 0,
+                     "xsig: the kernel's random source failed; refusing to pad without a secure random source")
+    }
+
+    private func drawFromOpenSSL(_ output: UnsafeMutableRawBufferPointer) {
+        let ok = RAND_bytes(output.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(output.count))
+        precondition(ok == 1, "xsig: OpenSSL RAND_bytes failed; refusing to pad without a secure random source")
     }
 
     private func checkFork() {
@@ -143,9 +179,12 @@ final class ThreadRandomPool {
 
     func fill(_ output: UnsafeMutableRawBufferPointer) {
         checkFork()
+        if position == Self.capacity, Self.claimKernelOctets(output.count) {
+            drawFromKernel(output)
+            return
+        }
         if output.count > Self.capacity / 2 {
-            let ok = RAND_bytes(output.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(output.count))
-            precondition(ok == 1, "xsig: OpenSSL RAND_bytes failed; refusing to pad without a secure random source")
+            drawFromOpenSSL(output)
             return
         }
         var done = 0
@@ -162,7 +201,14 @@ final class ThreadRandomPool {
 
     func nextByte() -> UInt8 {
         checkFork()
-        if position == Self.capacity { refill() }
+        if position == Self.capacity {
+            var byte: UInt8 = 0
+            if Self.claimKernelOctets(1) {
+                withUnsafeMutableBytes(of: &byte) { drawFromKernel($0) }
+                return byte
+            }
+            refill()
+        }
         let byte = buffer[position]
         buffer[position] = 0
         position += 1
