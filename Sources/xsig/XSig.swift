@@ -35,7 +35,7 @@ struct XSig: ParsableCommand {
     static func main() {
         do {
             try RawArguments.checkUTF8()
-            if let sign = SignFastPath.command(Array(CommandLine.arguments.dropFirst())) {
+            if let sign = SignFastPath.request(Array(CommandLine.arguments.dropFirst())) {
                 try sign.run()
                 return
             }

@@ -10,12 +10,10 @@ final class SignFastPathTests: XCTestCase {
     let key = CLIRunner.path("vectors/keys/demo-rsa-2048.pub.pem")
 
     /// Every field of a sign command, as text.
-    func fields(_ c: SignCommand) -> [String] {
-        [c.keyOptions.key, "\(c.keyOptions.weakKey.allowWeakKey)",
-         "\(c.payloadOptions.token.sessionToken as Any)", "\(c.payloadOptions.token.sessionTokenFile as Any)",
-         "\(c.payloadOptions.timestamp as Any)", "\(c.payloadOptions.serverTime as Any)", "\(c.payloadOptions.nonce as Any)",
-         c.payloadOptions.padding, "\(c.seedOptions.seed as Any)", "\(c.seedOptions.index as Any)",
-         c.backend.rawValue, c.output.rawValue]
+    func fields(_ r: SignRequest) -> [String] {
+        [r.key, "\(r.allowWeakKey)", "\(r.sessionToken as Any)", "\(r.sessionTokenFile as Any)",
+         "\(r.timestamp as Any)", "\(r.serverTime as Any)", "\(r.nonce as Any)",
+         r.padding, "\(r.seed as Any)", "\(r.index as Any)", r.backend.rawValue, r.output.rawValue]
     }
 
     func testTheFastPathBuildsWhatTheParserBuilds() throws {
@@ -30,9 +28,9 @@ final class SignFastPathTests: XCTestCase {
             ["--key", key],
         ]
         for line in lines {
-            let fast = try XCTUnwrap(SignFastPath.command(["sign"] + line), line.description)
+            let fast = try XCTUnwrap(SignFastPath.request(["sign"] + line), line.description)
             let parsed = try SignCommand.parse(line)
-            XCTAssertEqual(fields(fast), fields(parsed), line.description)
+            XCTAssertEqual(fields(fast), fields(parsed.request), line.description)
         }
     }
 
@@ -56,7 +54,7 @@ final class SignFastPathTests: XCTestCase {
             ["sign", "--key", key, "--timestamp", "1", "--server-time", "f"], // both (validate)
         ]
         for line in declined {
-            XCTAssertNil(SignFastPath.command(line), line.description)
+            XCTAssertNil(SignFastPath.request(line), line.description)
         }
     }
 

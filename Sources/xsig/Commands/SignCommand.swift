@@ -47,28 +47,16 @@ struct SignCommand: ParsableCommand {
 
     enum SignOutput: String, ExpressibleByArgument, CaseIterable { case base64, hex, json }
 
-    func run() throws {
-        try payloadOptions.checkStdinReaders(key: keyOptions.key)
-        let padding = try payloadOptions.parsedPadding()
-        let key = try keyOptions.load().key
-        let payload = try payloadOptions.payload()
-        let signer = try XSignatureSigner(key: key, padding: padding, backend: backend)
-        let ciphertext = try signer.ciphertext(payload, randomness: try seedOptions.randomness())
-        let signature = Base64.encode(ciphertext)
-        switch output {
-        case .base64: emit(signature)
-        case .hex: emit(Hex.encode(ciphertext))
-        case .json:
-            var json = JSONObjectWriter()
-            json.add("session_token", payload.sessionToken)
-            json.add("timestamp", String(payload.timestamp))
-            json.add("nonce", payload.nonce)
-            json.add("payload", payload.string)
-            json.add("padding", padding.name)
-            json.add("signature", signature)
-            emit(json.finish())
-        }
+    /// The command as plain values; `run()` is the request's.
+    var request: SignRequest {
+        SignRequest(key: keyOptions.key, allowWeakKey: keyOptions.weakKey.allowWeakKey,
+                    sessionToken: payloadOptions.token.sessionToken, sessionTokenFile: payloadOptions.token.sessionTokenFile,
+                    timestamp: payloadOptions.timestamp, serverTime: payloadOptions.serverTime, nonce: payloadOptions.nonce,
+                    padding: payloadOptions.padding, seed: seedOptions.seed, index: seedOptions.index,
+                    backend: backend, output: output)
     }
+
+    func run() throws { try request.run() }
 }
 
 /// --timestamp, --server-time or the clock. A value that looks like seconds, or a server-date

@@ -10,10 +10,13 @@ struct PublicKeyOptions: ParsableArguments {
 
     @OptionGroup var weakKey: WeakKeyOption
 
-    func load() throws -> PublicKeyDecoder.Result {
+    func load() throws -> PublicKeyDecoder.Result { try Self.load(key, policy: weakKey.policy) }
+
+    /// The key in file `key` (or stdin), each failure prefixed with `--key FILE`.
+    static func load(_ key: String, policy: KeyPolicy) throws -> PublicKeyDecoder.Result {
         let bytes = try InputFiles.read(key, what: "--key")
         do {
-            return try PublicKeyDecoder(policy: weakKey.policy).decode(bytes)
+            return try PublicKeyDecoder(policy: policy).decode(bytes)
         } catch let error as XSigError {
             throw error.prefixed("--key \(key == "-" ? "(stdin)" : key)")
         }
@@ -50,12 +53,16 @@ struct SeedOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Record index of the deterministic stream (with --seed).", valueName: "n"))
     var index: UInt64?
 
-    func validate() throws {
+    func validate() throws { try Self.validate(seed: seed, index: index) }
+
+    static func validate(seed: String?, index: UInt64?) throws {
         if index != nil && seed == nil { throw ValidationError("--index needs --seed") }
     }
 
     /// The randomness to use, announcing deterministic mode on stderr.
-    func randomness() throws -> PaddingRandomness {
+    func randomness() throws -> PaddingRandomness { try Self.randomness(seed: seed, index: index) }
+
+    static func randomness(seed: String?, index: UInt64?) throws -> PaddingRandomness {
         guard let seed else { return .secure }
         let bytes: [UInt8]
         do { bytes = try Hex.decode(seed) } catch let error as XSigError { throw error.prefixed("--seed") }

@@ -20,7 +20,9 @@ struct PayloadOptions: ParsableArguments {
 
     static let defaultPadding = "oaep-sha256"
 
-    func validate() throws {
+    func validate() throws { try Self.validate(timestamp: timestamp, serverTime: serverTime) }
+
+    static func validate(timestamp: String?, serverTime: String?) throws {
         if timestamp != nil && serverTime != nil { throw ValidationError("give --timestamp or --server-time, not both") }
     }
 
@@ -33,7 +35,11 @@ struct PayloadOptions: ParsableArguments {
 
     /// The payload, each failure prefixed with the flag (or variable) it came from.
     func payload() throws -> SignaturePayload {
-        let sessionToken = try token.required()
+        try Self.payload(token: token.required(), timestamp: timestamp, serverTime: serverTime, nonce: nonce)
+    }
+
+    static func payload(token sessionToken: (token: String, source: String), timestamp: String?, serverTime: String?,
+                        nonce: String?) throws -> SignaturePayload {
         let time = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime)
         let payload: SignaturePayload
         do {

@@ -28,13 +28,20 @@ struct SessionTokenOptions: ParsableArguments {
 
 
     /// The flag that reads stdin for the token, if one does (for the one-stdin-reader check).
-    var stdinFlag: (flag: String, value: String?) {
+    var stdinFlag: (flag: String, value: String?) { Self.stdinFlag(sessionToken: sessionToken, sessionTokenFile: sessionTokenFile) }
+
+    static func stdinFlag(sessionToken: String?, sessionTokenFile: String?) -> (flag: String, value: String?) {
         sessionTokenFile != nil ? ("--session-token-file", sessionTokenFile) : ("--session-token", sessionToken)
     }
 
     /// The token and the name of its source for messages (`--session-token-file t.txt`,
     /// `XSIG_SESSION_TOKEN`, ...); nil when none was given.
     func resolve(readingEnvironment: Bool) throws -> (token: String, source: String)? {
+        try Self.resolve(sessionToken: sessionToken, sessionTokenFile: sessionTokenFile, readingEnvironment: readingEnvironment)
+    }
+
+    static func resolve(sessionToken: String?, sessionTokenFile: String?,
+                        readingEnvironment: Bool) throws -> (token: String, source: String)? {
         if sessionToken != nil && sessionTokenFile != nil {
             throw XSigError(.invalidArgument, "give --session-token or --session-token-file, not both")
         }
@@ -58,7 +65,11 @@ struct SessionTokenOptions: ParsableArguments {
 
     /// The token a signing command needs: from a flag or the environment, else an error naming all three ways.
     func required() throws -> (token: String, source: String) {
-        guard let resolved = try resolve(readingEnvironment: true) else {
+        try Self.required(sessionToken: sessionToken, sessionTokenFile: sessionTokenFile)
+    }
+
+    static func required(sessionToken: String?, sessionTokenFile: String?) throws -> (token: String, source: String) {
+        guard let resolved = try resolve(sessionToken: sessionToken, sessionTokenFile: sessionTokenFile, readingEnvironment: true) else {
             throw XSigError(.invalidArgument,
                 "no session token: give --session-token-file FILE (or - for stdin), set \(Self.environmentVariable), or give --session-token TOKEN")
         }

@@ -10,13 +10,16 @@ import XSignature
 enum RawArguments {
     static func checkUTF8() throws {
         let argv = CommandLine.unsafeArgv
-        var previous: [UInt8] = []
+        func argument(_ i: Int) -> [UInt8] {
+            guard i >= 1, let pointer = argv[i] else { return [] }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
+        }
         for i in 1..<Int(CommandLine.argc) {
-            guard let pointer = argv[i] else { continue }
-            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
-            defer { previous = bytes }
-            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
-            let flag = flagName(bytes: bytes, previous: previous)
+            // The C-string check is not generic: the common case (every argument valid) asks the
+            // runtime for no metadata, which matters to start-up (docs/startup.md).
+            guard let pointer = argv[i], String(validatingCString: pointer) == nil else { continue }
+            let bytes = argument(i)
+            let flag = flagName(bytes: bytes, previous: argument(i - 1))
             if flag == "--session-token" {
                 do { _ = try SignaturePayload.decodeToken(bytes.dropFirst(bytes.starts(with: Array("--session-token=".utf8)) ? 16 : 0)) }
                 catch let error as XSigError { throw error.prefixed("--session-token") }
