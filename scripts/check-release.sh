@@ -28,6 +28,7 @@ libs=$(ldd "$xsig")
 if grep -E 'libswift|libFoundation|libicu|libdispatch|libBlocksRuntime|not found' <<<"$libs"; then
     fail "bin/xsig needs the libraries above"
 fi
+readelf -d "$xsig" | grep -qE 'RPATH|RUNPATH' && fail "bin/xsig has an RPATH/RUNPATH: it would load libraries from beside itself"
 grep -q 'libgmp\.so' <<<"$libs" || fail "bin/xsig does not link libgmp"
 grep -q 'libcrypto\.so' <<<"$libs" || fail "bin/xsig does not link libcrypto"
 
