@@ -88,7 +88,7 @@ public struct RSADecryptor: Sendable {
     /// The one answer for every invalid ciphertext.
     public static var decryptionError: XSigError { XSigError(.decryptionError, "decryption error") }
 
-    /// RSAES decryption of a k-octet ciphertext; blinding randomness from OpenSSL's CSPRNG.
+    /// RSAES decryption of a k-octet ciphertext; blinding randomness from ``SecureRandom``.
     public func decrypt(_ ciphertext: [UInt8], padding: RSAEncryptionPadding, label: [UInt8] = []) throws -> [UInt8] {
         var random = SecureRandom()
         return try ciphertext.withUnsafeBytes { c in

@@ -1,6 +1,6 @@
 /// Where the padding bytes of one encryption come from.
 public enum PaddingRandomness: Sendable, Hashable {
-    /// OpenSSL's CSPRNG. The only choice for real traffic.
+    /// ``SecureRandom`` (the kernel's CSPRNG, then OpenSSL's DRBG). The only choice for real traffic.
     case secure
     /// xsig's deterministic test-vector stream (see ``DeterministicStream``): FOR TEST VECTORS ONLY.
     case deterministic(seed: [UInt8], index: UInt64)

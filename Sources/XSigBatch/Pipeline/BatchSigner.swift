@@ -25,7 +25,7 @@ public struct BatchConfiguration: Sendable {
     /// is signed and written at once. False: chunks of ``chunkSize`` (the fast path for files).
     public var flushEachRecord: Bool = false
     /// Deterministic padding from this seed, record i using stream index i (its global index).
-    /// FOR TEST VECTORS ONLY. nil: OpenSSL's CSPRNG.
+    /// FOR TEST VECTORS ONLY. nil: ``SecureRandom``.
     public var seed: [UInt8]?
     /// Worker threads for ``BatchSigner/run(source:formatter:write:onError:progress:)``.
     public var threads: Int

@@ -9,7 +9,7 @@ struct EncryptCommand: ParsableCommand {
         discussion: """
         --ps-hex (pkcs1) and --oaep-seed-hex (OAEP) inject the padding randomness so that published \
         known-answer vectors can be replayed byte for byte. Without them the padding is random \
-        (OpenSSL's CSPRNG) or, with --seed, deterministic for test vectors.
+        (a CSPRNG: the kernel's, then OpenSSL's) or, with --seed, deterministic for test vectors.
 
         Examples:
           xsig encrypt --key pub.pem --message-hex 48656c6c6f --padding pkcs1
