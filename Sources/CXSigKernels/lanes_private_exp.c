@@ -1,18 +1,18 @@
 /* Private half exponentiation for CRT (issue 12): x_i^d mod p on eight lanes, one secret d.
- * Fixed 5-bit windows over all 8*kp bits of d (a length that depends on p only): per window five
+ * Fixed 4-bit windows over all 8*kp bits of d (a length that depends on p only): per window four
  * squarings and one multiply by a table entry chosen in constant time, the same sequence of
  * operations for every d. */
 #include <string.h>
 
 #include "lanes_private.h"
 
-/* Layout (rows of 8 digits): table[32N] | x[N] | acc[N] | sel[N] | scratch[2N+2] */
+/* Layout (rows of 8 digits): table[16N] | x[N] | acc[N] | sel[N] | scratch[2N+2] */
 size_t xsig_lanes_private_workspace_bytes(const xsig_lanes_key *half) {
     const size_t N = half->N;
     return ((LANES_WINDOW_ENTRIES + 3) * N + LANES_SCRATCH_ROWS(N)) * LANES * sizeof(uint64_t);
 }
 
-/* The 5-bit window of d at bit position pos (public); d is big-endian, dl bytes. Byte indices
+/* The window of d at bit position pos (public); d is big-endian, dl bytes. Byte indices
  * depend on pos and dl only. */
 static uint64_t window_at(const uint8_t *d, size_t dl, size_t pos) {
     uint64_t v = 0;

@@ -72,14 +72,14 @@ size_t xsig_lanes_private_workspace_bytes(const xsig_lanes_key *half);
  * a product by R^3 mod p); they must be < 2 R p, which holds for c < n = p q whenever
  * q < 2^(52 N_p), e.g. for balanced primes (the caller checks c < n with the public key).
  * d: d_len <= kp bytes, big-endian, any value below 2^(8*kp); out: count*kp bytes.
- * Fixed 5-bit windows over all 8*kp bits of d, table entries chosen by a constant-time scan: no
+ * Fixed 4-bit windows over all 8*kp bits of d, table entries chosen by a constant-time scan: no
  * branch and no memory index depends on the inputs or d. Returns 0; -1 on bad arguments; -2 as
  * above. Never allocates; the workspace is wiped before return. */
 int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
                             const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
                             uint8_t *out, void *workspace);
 
-/* ---- Whole CRT decryption (issue 12): RSADP on 1..8 blinded ciphertexts under one key ---- */
+/* ---- Whole CRT decryption (issue 12): RSADP on 1..8 ciphertexts under one key, blinded ---- */
 
 typedef struct xsig_lanes_private_key xsig_lanes_private_key;
 
