@@ -29,7 +29,8 @@ static void lanes_exp_public(const lanes_ops *ops, const struct xsig_lanes_key *
     lanes_reduce_once(acc, key->nb, key->N);          /* constant time: result < n */
 }
 
-int xsig_lanes_public(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_t count,
+/* xsig_lanes_public without the final wipe (its callers inside the kernel wipe once, later). */
+int lanes_public_keep(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_t count,
                       const uint8_t *in, uint8_t *out, void *workspace) {
     if (key == NULL || in == NULL || out == NULL || workspace == NULL) return -1;
     if (count < 1 || count > LANES || ((uintptr_t)workspace & 63) != 0) return -1;
@@ -42,16 +43,20 @@ int xsig_lanes_public(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_
     lanes_from_bytes(x, N, in, key->k, count, scratch);
     /* Every lane must hold a representative < n (unused lanes are 0). Only the aggregate
      * verdict is branched on: it is the RSAEP error "message representative out of range". */
-    int status = 0;
     uint64_t below = lanes_below_mask(x, key->nb, N);
     LANES_DECLASSIFY(&below, sizeof below);
     if (below != 0xff) {
         memset(out, 0, count * key->k);
-        status = -2;
-    } else {
-        lanes_exp_public(ops, key, x, acc, scratch);
-        lanes_to_bytes(out, key->k, acc, N, count);
+        return -2;
     }
-    xsig_wipe(workspace, xsig_lanes_workspace_bytes(key));
+    lanes_exp_public(ops, key, x, acc, scratch);
+    lanes_to_bytes(out, key->k, acc, N, count);
+    return 0;
+}
+
+int xsig_lanes_public(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_t count,
+                      const uint8_t *in, uint8_t *out, void *workspace) {
+    int status = lanes_public_keep(key, kernel, count, in, out, workspace);
+    if (status != -1) xsig_wipe(workspace, xsig_lanes_workspace_bytes(key));
     return status;
 }

@@ -68,5 +68,8 @@ void lanes_reduce_once(uint64_t *x, const uint64_t *nb, size_t N);
 
 /* lanes_exp.c: for tests and benchmarks that time one primitive */
 const lanes_ops *lanes_ops_for(xsig_lanes_kernel kernel);
+/* xsig_lanes_public that leaves the workspace to its caller's wipe (the CRT's fault check). */
+int lanes_public_keep(const xsig_lanes_key *key, xsig_lanes_kernel kernel, size_t count,
+                      const uint8_t *in, uint8_t *out, void *workspace);
 
 #endif

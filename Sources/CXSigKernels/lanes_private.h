@@ -16,6 +16,11 @@ void lanes_select_portable(uint64_t *r, const uint64_t *table, size_t entries, u
 void lanes_select_ifma(uint64_t *r, const uint64_t *table, size_t entries, uint64_t idx, size_t N);
 #endif
 
+/* xsig_lanes_private_half that leaves the workspace to its caller's wipe (xsig_lanes_crt). */
+int lanes_private_half_keep(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
+                            const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
+                            uint8_t *out, void *workspace);
+
 /* The key of a whole CRT decryption (lanes_private_crt.c); here so that the ctgrind driver can
  * mark its secret members undefined. limbs: p[pn] | q[qn] | qinv[pn], then dp[kp] | dq[kq] | n[k]
  * octets, all in one block. */

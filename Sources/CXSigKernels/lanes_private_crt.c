@@ -2,8 +2,10 @@
  * m1 = c^dp mod p and m2 = c^dq mod q through xsig_lanes_private_half (eight lanes per pass over
  * each prime), Garner's recombination h = (m1 - m2) qInv mod p, m = m2 + q h per lane on GMP's
  * side-channel-silent mpn_sec functions, and the fault check m^e == c on the public lanes kernel,
- * compared in constant time, before any lane leaves. The caller blinds c (XSigRSA's lanes private
- * backend does, with the same BlindingPool as the GMP path). */
+ * compared in constant time, before any lane leaves. Base blinding per ciphertext happens here too,
+ * in the public key's lanes Montgomery arithmetic: c A mod n before, m A^-1 mod n after, with the
+ * caller's pairs (XSigRSA's lanes backend takes them from the same BlindingPool as the GMP path)
+ * squared in place for their next use. */
 #include <gmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,18 +132,27 @@ size_t xsig_lanes_private_key_modulus_bytes(const xsig_lanes_private_key *key) {
 
 static size_t align64(size_t v) { return (v + 63) & ~(size_t)63; }
 
-/* Layout: half workspace (the larger) | public workspace | m1[8 kp] | m2[8 kq] | m[8 k] | chk[8 k]
- *         | limbs: h pn, m pn+qn, m2 pn+qn, itch. garner_h works in the half workspace. */
+/* Layout: half workspace (the larger) | public workspace | m1[8 kp] | m2[8 kq] | cb[8 k] | m[8 k]
+ *         | chk[8 k] | blinding rows (mod n): c, A, A^-1, t, scratch | limbs: h pn, m pn+qn,
+ *         m2 pn+qn, itch. garner_h works in the half workspace. */
 static size_t limb_count(const xsig_lanes_private_key *key) {
     const size_t pn = (size_t)key->pn, qn = (size_t)key->qn;
     return pn + 2 * (pn + qn) + key->itch;
 }
 
+static size_t blind_rows(const xsig_lanes_private_key *key) {
+    return 4 * key->pub->N + LANES_SCRATCH_ROWS(key->pub->N);
+}
+
 size_t xsig_lanes_crt_workspace_bytes(const xsig_lanes_private_key *key) {
     size_t hp = xsig_lanes_private_workspace_bytes(key->hp), hq = xsig_lanes_private_workspace_bytes(key->hq);
     return align64(hp > hq ? hp : hq) + align64(xsig_lanes_workspace_bytes(key->pub)) +
-           align64(LANES * key->kp) + align64(LANES * key->kq) + 2 * align64(LANES * key->k) +
-           align64(limb_count(key) * sizeof(mp_limb_t));
+           align64(LANES * key->kp) + align64(LANES * key->kq) + 3 * align64(LANES * key->k) +
+           blind_rows(key) * LANES * sizeof(uint64_t) + align64(limb_count(key) * sizeof(mp_limb_t));
+}
+
+void xsig_lanes_crt_workspace_wipe(const xsig_lanes_private_key *key, void *workspace) {
+    if (key != NULL && workspace != NULL) xsig_wipe(workspace, xsig_lanes_crt_workspace_bytes(key));
 }
 
 #if defined(DEBUG) || defined(XSIG_LANES_TEST_HOOKS)
@@ -194,15 +205,28 @@ static void recombine(const xsig_lanes_private_key *key, const uint8_t *hb, cons
     limbs_to_be(out, key->k, m, wide);
 }
 
+/* r = a b mod n (< n) in every lane, on the public key's lanes Montgomery arithmetic:
+ * AMM(a, b) = a b / R, then AMM(., R^2) = a b, each < 2n, and one masked subtraction of n.
+ * a, b < n. The blinding, unblinding and the pairs' squaring. */
+static void mulmod_n(const xsig_lanes_key *pub, const lanes_ops *ops, uint64_t *r, const uint64_t *a,
+                     const uint64_t *b, uint64_t *scratch) {
+    if (a == b) ops->sqr(r, a, pub, scratch);
+    else ops->amm(r, a, b, pub, scratch);
+    ops->amm(r, r, pub->rr, pub, scratch);
+    lanes_reduce_once(r, pub->nb, pub->N);
+}
+
 int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
-                   const uint8_t *in, uint8_t *out, unsigned *faults, void *workspace) {
-    if (key == NULL || in == NULL || out == NULL || faults == NULL || workspace == NULL) return -1;
+                   const uint8_t *in, uint8_t *blind, uint8_t *out, unsigned *faults, void *workspace) {
+    if (key == NULL || in == NULL || blind == NULL || out == NULL || faults == NULL || workspace == NULL) return -1;
     if (count < 1 || count > LANES || ((uintptr_t)workspace & 63) != 0) return -1;
-    if (lanes_ops_for(kernel) == NULL) return -1;
+    const lanes_ops *ops = lanes_ops_for(kernel);
+    if (ops == NULL) return -1;
     *faults = 0;
     const size_t k = key->k;
     /* c < n in every lane, compared without a branch on c; only the aggregate verdict is
-     * declassified (it is the RSADP error "ciphertext representative out of range"). */
+     * declassified (it is the RSADP error "ciphertext representative out of range"). The
+     * blinding factors are the caller's, below n by construction. */
     unsigned below = 1;
     for (size_t l = 0; l < count; l++) below &= ct_less_be(in + l * k, key->nbe, k);
     LANES_DECLASSIFY(&below, sizeof below);
@@ -214,41 +238,58 @@ int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, 
     void *pub_ws = ws;                          ws += align64(xsig_lanes_workspace_bytes(key->pub));
     uint8_t *m1 = ws;                           ws += align64(LANES * key->kp);
     uint8_t *m2 = ws;                           ws += align64(LANES * key->kq);
+    uint8_t *cb = ws;                           ws += align64(LANES * k);
     uint8_t *m = ws;                            ws += align64(LANES * k);
     uint8_t *chk = ws;                          ws += align64(LANES * k);
+    const xsig_lanes_key *pub = key->pub;
+    const size_t Nn = pub->N, nrows = Nn * LANES;
+    uint64_t *xc = (uint64_t *)ws, *xa = xc + nrows, *xai = xa + nrows, *xt = xai + nrows, *bscratch = xt + nrows;
+    ws += blind_rows(key) * LANES * sizeof(uint64_t);
     mp_limb_t *limbs = (mp_limb_t *)ws;
 
-    int status = xsig_lanes_private_half(key->hp, kernel, count, in, k, key->dp, key->kp, m1, half_ws);
+    /* Blinding: cb = c A mod n per lane, with A = r^e from the caller's pair (A | A^-1). */
+    lanes_from_bytes(xc, Nn, in, k, count, bscratch);
+    lanes_from_bytes(xa, Nn, blind, k, count, bscratch);
+    lanes_from_bytes(xai, Nn, blind + count * k, k, count, bscratch);
+    mulmod_n(pub, ops, xt, xc, xa, bscratch);
+    lanes_to_bytes(cb, k, xt, Nn, count);
+
+    int status = lanes_private_half_keep(key->hp, kernel, count, cb, k, key->dp, key->kp, m1, half_ws);
     if (status == 0)
-        status = xsig_lanes_private_half(key->hq, kernel, count, in, k, key->dq, key->kq, m2, half_ws);
-    if (status != 0) {
-        memset(out, 0, count * k);
-        xsig_wipe(workspace, xsig_lanes_crt_workspace_bytes(key));
-        return status;
-    }
+        status = lanes_private_half_keep(key->hq, kernel, count, cb, k, key->dq, key->kq, m2, half_ws);
+    if (status != 0) { memset(out, 0, count * k); return status; }
 #if defined(DEBUG) || defined(XSIG_LANES_TEST_HOOKS)
     for (size_t l = 0; l < count; l++)
         if ((fault_lanes >> l) & 1) m1[l * key->kp + key->kp / 2] ^= 0x10;
 #endif
-    garner_h(key, lanes_ops_for(kernel), count, m1, m2, m1, half_ws);     /* h over m1 */
+    garner_h(key, ops, count, m1, m2, m1, half_ws);     /* h over m1 */
     for (size_t l = 0; l < count; l++) recombine(key, m1 + l * key->kp, m2 + l * key->kq, m + l * k, limbs);
 
-    /* The fault check (Boneh-DeMillo-Lipton): m^e must give c back in every lane. */
+    /* The fault check (Boneh-DeMillo-Lipton): m^e must give the blinded c back in every lane. */
     unsigned bad = 0;
-    int pub = xsig_lanes_public(key->pub, kernel, count, m, chk, pub_ws);
+    int pubst = lanes_public_keep(pub, kernel, count, m, chk, pub_ws);
     for (size_t l = 0; l < count; l++) {
         uint8_t diff = 0;
-        for (size_t i = 0; i < k; i++) diff |= (uint8_t)(chk[l * k + i] ^ in[l * k + i]);
+        for (size_t i = 0; i < k; i++) diff |= (uint8_t)(chk[l * k + i] ^ cb[l * k + i]);
         bad |= (unsigned)((0u - (unsigned)diff) >> 31 & 1u) << l;   /* 1 when diff != 0 */
     }
-    if (pub != 0) bad = (1u << count) - 1;      /* m >= n in some lane: a fault as well */
+    if (pubst != 0) bad = (1u << count) - 1;    /* m >= n in some lane: a fault as well */
     /* The verdict is what the check exists to reveal, and it is the one value declassified. */
     LANES_DECLASSIFY(&bad, sizeof bad);
+
+    /* Unblinding: m A^-1 mod n = c^d mod n; then the pair's next use, (A^2, A^-2) in place. */
+    lanes_from_bytes(xc, Nn, m, k, count, bscratch);
+    mulmod_n(pub, ops, xt, xc, xai, bscratch);
+    lanes_to_bytes(m, k, xt, Nn, count);
+    mulmod_n(pub, ops, xt, xa, xa, bscratch);
+    lanes_to_bytes(blind, k, xt, Nn, count);
+    mulmod_n(pub, ops, xt, xai, xai, bscratch);
+    lanes_to_bytes(blind + count * k, k, xt, Nn, count);
+
     for (size_t l = 0; l < count; l++) {
         uint8_t keep = (uint8_t)(((bad >> l) & 1u) - 1u);   /* all ones when lane l passed */
         for (size_t i = 0; i < k; i++) out[l * k + i] = m[l * k + i] & keep;
     }
     *faults = bad;
-    xsig_wipe(workspace, xsig_lanes_crt_workspace_bytes(key));
     return bad != 0 ? -3 : 0;
 }

@@ -23,7 +23,7 @@ static uint64_t window_at(const uint8_t *d, size_t dl, size_t pos) {
     return (v >> (pos % 8)) & (LANES_WINDOW_ENTRIES - 1);
 }
 
-int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
+int lanes_private_half_keep(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
                             const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
                             uint8_t *out, void *workspace) {
     if (half == NULL || in == NULL || d == NULL || out == NULL || workspace == NULL) return -1;
@@ -79,6 +79,13 @@ int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel
         lanes_reduce_once(acc, half->nb, N);
         lanes_to_bytes(out, half->k, acc, N, count);
     }
-    xsig_wipe(workspace, xsig_lanes_private_workspace_bytes(half));
+    return status;
+}
+
+int xsig_lanes_private_half(const xsig_lanes_key *half, xsig_lanes_kernel kernel, size_t count,
+                            const uint8_t *in, size_t in_len, const uint8_t *d, size_t d_len,
+                            uint8_t *out, void *workspace) {
+    int status = lanes_private_half_keep(half, kernel, count, in, in_len, d, d_len, out, workspace);
+    if (status != -1) xsig_wipe(workspace, xsig_lanes_private_workspace_bytes(half));
     return status;
 }

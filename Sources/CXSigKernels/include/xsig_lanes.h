@@ -103,17 +103,25 @@ void xsig_lanes_private_key_free(xsig_lanes_private_key *key);
 size_t xsig_lanes_private_key_modulus_bytes(const xsig_lanes_private_key *key);
 /* Bytes of workspace for xsig_lanes_crt (64-byte aligned, one per thread). */
 size_t xsig_lanes_crt_workspace_bytes(const xsig_lanes_private_key *key);
+/* Zeroes the workspace of xsig_lanes_crt (which leaves secrets in it: see below). */
+void xsig_lanes_crt_workspace_wipe(const xsig_lanes_private_key *key, void *workspace);
 
-/* out_i = c_i^d mod n for count in 1..8 k-octet big-endian c_i < n (blinded by the caller):
- * both halves in lanes (eight lanes per pass over p, then over q), Garner per lane on mpn_sec
- * functions, then m_i^e mod n on the public lanes kernel compared with c_i in constant time.
+/* out_i = c_i^d mod n for count in 1..8 k-octet big-endian c_i < n, each base-blinded:
+ * blind holds count factors A_i = r_i^e mod n (k octets each) followed by their inverses
+ * A_i^-1 mod n (count * k more); the kernel computes c_i A_i mod n, both halves of that in lanes
+ * (eight lanes per pass over p, then over q), Garner per lane on mpn_sec functions, m_i^e mod n on
+ * the public lanes kernel compared with c_i A_i in constant time, then m_i A_i^-1 mod n; and it
+ * replaces each pair by (A_i^2, A_i^-2) mod n, the pair's next use. All mod n arithmetic is the
+ * public key's lanes Montgomery arithmetic (no division).
  * Returns 0 when every lane passed; -3 when some lane failed its check: *faults has bit l set for
- * each failed lane, whose k output octets are zero (the others are correct and checked);
- * -2 when some c_i >= n (out zeroed); -1 on bad arguments. Never allocates; the workspace is
- * wiped before return. No branch and no memory index depends on c_i, the secrets or m_i, except
- * the two declassified verdicts (range, fault mask). */
+ * each failed lane, whose k output octets are zero (the others are correct and checked; a failed
+ * lane's pair must not be used again); -2 when some c_i >= n (out zeroed); -1 on bad arguments.
+ * Never allocates. The workspace is NOT wiped on return, so that a caller decrypting many groups
+ * wipes once: it holds secrets until xsig_lanes_crt_workspace_wipe, which the caller must call
+ * before the memory is freed or used for anything else. No branch and no memory index depends
+ * on c_i, the pairs, the secrets or m_i, except the two declassified verdicts (range, fault mask). */
 int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
-                   const uint8_t *in, uint8_t *out, unsigned *faults, void *workspace);
+                   const uint8_t *in, uint8_t *blind, uint8_t *out, unsigned *faults, void *workspace);
 
 /* TEST BUILDS ONLY (compiled with DEBUG or XSIG_LANES_TEST_HOOKS): the lanes in lane_mask get one
  * bit of m1 flipped in every following xsig_lanes_crt call until called with 0, so that tests can

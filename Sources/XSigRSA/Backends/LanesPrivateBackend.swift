@@ -2,10 +2,12 @@ import CXSigKernels
 import XSigBigInt
 
 /// RSADP on the lanes engine: up to eight ciphertexts under one key per kernel call
-/// (`xsig_lanes_crt` in CXSigKernels): base blinding per ciphertext with the GMP path's
-/// ``BlindingPool``, both CRT halves in lanes (eight lanes over p, then eight over q), Garner in
-/// lanes Montgomery arithmetic and `mpn_sec_mul`, and the fault check m^e == c on the public lanes
-/// kernel before anything is unblinded. Padding is xsig's own, as on the GMP backend.
+/// (`xsig_lanes_crt` in CXSigKernels): base blinding per ciphertext with pairs from the GMP path's
+/// ``BlindingPool`` (the kernel multiplies by them, and squares them for their next use, in the
+/// public key's lanes Montgomery arithmetic), both CRT halves in lanes (eight lanes over p, then
+/// eight over q), Garner in lanes Montgomery arithmetic and `mpn_sec_mul`, and the fault check
+/// m^e == c on the public lanes kernel before anything is unblinded. Padding is xsig's own, as on
+/// the GMP backend.
 final class LanesPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
     static let lanes = 8
 
@@ -81,39 +83,43 @@ final class LanesPrivateBackend: RSADecryptionBackend, @unchecked Sendable {
         var failures = [XSigError?](repeating: nil, count: count)
         withUnsafeTemporaryAllocation(byteCount: workspaceBytes + 2 * Self.lanes * k, alignment: 64) { raw in
             let workspace = UnsafeMutableRawBufferPointer(rebasing: raw[0..<workspaceBytes])
-            let blinded = UnsafeMutableRawBufferPointer(rebasing: raw[workspaceBytes..<(workspaceBytes + Self.lanes * k)])
-            let results = UnsafeMutableRawBufferPointer(rebasing: raw[(workspaceBytes + Self.lanes * k)...])
-            defer { blinded.initializeMemory(as: UInt8.self, repeating: 0); results.initializeMemory(as: UInt8.self, repeating: 0) }
+            // A_l for the group's lanes, then A_l^-1: the kernel blinds, unblinds and squares them in place.
+            let blind = UnsafeMutableRawBufferPointer(rebasing: raw[workspaceBytes...])
+            // The kernel leaves its secrets in the workspace between groups: one wipe for the whole batch.
+            defer {
+                xsig_lanes_crt_workspace_wipe(pointer, workspace.baseAddress)
+                blind.initializeMemory(as: UInt8.self, repeating: 0)
+            }
+            var pairs: [BlindingPool.Pair] = []
+            pairs.reserveCapacity(Self.lanes)
             var offset = 0
             while offset < count {
                 let group = min(Self.lanes, count - offset)
-                // c * A mod n per lane, straight into k octets (mpn_sec_mul, mpn_sec_div_r)
-                var pairs: [BlindingPool.Pair] = []
-                pairs.reserveCapacity(group)
+                pairs.removeAll(keepingCapacity: true)
                 for lane in 0..<group {
                     let pair = blinding.take(random: &random)
-                    let c = GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: input[((offset + lane) * k)..<((offset + lane + 1) * k)]))
-                    _ = c.secureProduct(pair.factor, modulo: modulus,
-                                        bigEndianInto: UnsafeMutableRawBufferPointer(rebasing: blinded[(lane * k)..<((lane + 1) * k)]))
+                    _ = pair.factor.write(bigEndianInto: UnsafeMutableRawBufferPointer(rebasing: blind[(lane * k)..<((lane + 1) * k)]))
+                    _ = pair.inverse.write(bigEndianInto: UnsafeMutableRawBufferPointer(rebasing: blind[((group + lane) * k)..<((group + lane + 1) * k)]))
                     pairs.append(pair)
                 }
                 var faults: UInt32 = 0
+                let target = UnsafeMutableRawBufferPointer(rebasing: output[(offset * k)..<((offset + group) * k)])
                 let status = xsig_lanes_crt(pointer, kernel.cValue, group,
-                                            blinded.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                            results.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                            input.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset * k,
+                                            blind.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                            target.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                             &faults, workspace.baseAddress)
                 for lane in 0..<group {
-                    let target = UnsafeMutableRawBufferPointer(rebasing: output[((offset + lane) * k)..<((offset + lane + 1) * k)])
                     guard status == 0 || (status == -3 && faults & (1 << lane) == 0) else {
-                        target.initializeMemory(as: UInt8.self, repeating: 0)
+                        // The kernel zeroed a failed lane's output; its pair is not reused.
                         failures[offset + lane] = status == -3 ? Self.faultError
                             : XSigError(.invalidArgument, "the lanes kernel \(kernel.rawValue) refused its arguments (status \(status))")
-                        continue   // a pair that met a fault is not reused
+                        continue
                     }
-                    // Unblind straight into the k output octets (as the GMP backend does).
-                    let m = GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: results[(lane * k)..<((lane + 1) * k)]))
-                    _ = m.secureProduct(pairs[lane].inverse, modulo: modulus, bigEndianInto: target)
-                    blinding.giveBack(pairs[lane])
+                    blinding.giveBack(squared: pairs[lane]) {
+                        (GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: blind[(lane * k)..<((lane + 1) * k)])),
+                         GMPInteger(bigEndian: UnsafeRawBufferPointer(rebasing: blind[((group + lane) * k)..<((group + lane + 1) * k)])))
+                    }
                 }
                 offset += group
             }
