@@ -205,15 +205,41 @@ static void recombine(const xsig_lanes_private_key *key, const uint8_t *hb, cons
     limbs_to_be(out, key->k, m, wide);
 }
 
-/* r = a b mod n (< n) in every lane, on the public key's lanes Montgomery arithmetic:
- * AMM(a, b) = a b / R, then AMM(., R^2) = a b, each < 2n, and one masked subtraction of n.
- * a, b < n. The blinding, unblinding and the pairs' squaring. */
-static void mulmod_n(const xsig_lanes_key *pub, const lanes_ops *ops, uint64_t *r, const uint64_t *a,
-                     const uint64_t *b, uint64_t *scratch) {
+/* r = a b / R mod n (< n) in every lane, on the public key's lanes Montgomery arithmetic: one
+ * AMM (< 2n) and one masked subtraction of n; a, b < n. With b = B R mod n, a pair member in
+ * Montgomery form, that is a B mod n: the blinding, the unblinding, and (a = b) the pair's square
+ * B^2 R mod n, still in Montgomery form. */
+static void mont_mul_n(const xsig_lanes_key *pub, const lanes_ops *ops, uint64_t *r, const uint64_t *a,
+                       const uint64_t *b, uint64_t *scratch) {
     if (a == b) ops->sqr(r, a, pub, scratch);
     else ops->amm(r, a, b, pub, scratch);
-    ops->amm(r, r, pub->rr, pub, scratch);
     lanes_reduce_once(r, pub->nb, pub->N);
+}
+
+/* The blinding rows of the workspace: c, A, A^-1, t, then scratch (mod n, N_n rows each). */
+static uint64_t *blind_rows_at(const xsig_lanes_private_key *key, void *workspace) {
+    size_t hp = xsig_lanes_private_workspace_bytes(key->hp), hq = xsig_lanes_private_workspace_bytes(key->hq);
+    return (uint64_t *)((uint8_t *)workspace + align64(hp > hq ? hp : hq) + align64(xsig_lanes_workspace_bytes(key->pub)) +
+                        align64(LANES * key->kp) + align64(LANES * key->kq) + 3 * align64(LANES * key->k));
+}
+
+int xsig_lanes_crt_pairs_to_montgomery(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
+                                       uint8_t *pairs, void *workspace) {
+    if (key == NULL || pairs == NULL || workspace == NULL) return -1;
+    if (count < 1 || count > LANES || ((uintptr_t)workspace & 63) != 0) return -1;
+    const lanes_ops *ops = lanes_ops_for(kernel);
+    if (ops == NULL) return -1;
+    const xsig_lanes_key *pub = key->pub;
+    const size_t N = pub->N, rows = N * LANES, k = key->k;
+    uint64_t *x = blind_rows_at(key, workspace), *t = x + 3 * rows, *scratch = x + 4 * rows;
+    for (size_t half = 0; half < 2; half++) {       /* the factors, then their inverses */
+        uint8_t *v = pairs + half * count * k;
+        lanes_from_bytes(x, N, v, k, count, scratch);
+        ops->amm(t, x, pub->rr, pub, scratch);      /* x R^2 / R = x R */
+        lanes_reduce_once(t, pub->nb, N);
+        lanes_to_bytes(v, k, t, N, count);
+    }
+    return 0;
 }
 
 int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
@@ -244,14 +270,14 @@ int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, 
     const xsig_lanes_key *pub = key->pub;
     const size_t Nn = pub->N, nrows = Nn * LANES;
     uint64_t *xc = (uint64_t *)ws, *xa = xc + nrows, *xai = xa + nrows, *xt = xai + nrows, *bscratch = xt + nrows;
-    ws += blind_rows(key) * LANES * sizeof(uint64_t);
+    ws += blind_rows(key) * LANES * sizeof(uint64_t);   /* = blind_rows_at(key, workspace) */
     mp_limb_t *limbs = (mp_limb_t *)ws;
 
-    /* Blinding: cb = c A mod n per lane, with A = r^e from the caller's pair (A | A^-1). */
+    /* Blinding: cb = c A mod n per lane, with A = r^e from the caller's pair (A R | A^-1 R). */
     lanes_from_bytes(xc, Nn, in, k, count, bscratch);
     lanes_from_bytes(xa, Nn, blind, k, count, bscratch);
     lanes_from_bytes(xai, Nn, blind + count * k, k, count, bscratch);
-    mulmod_n(pub, ops, xt, xc, xa, bscratch);
+    mont_mul_n(pub, ops, xt, xc, xa, bscratch);
     lanes_to_bytes(cb, k, xt, Nn, count);
 
     int status = lanes_private_half_keep(key->hp, kernel, count, cb, k, key->dp, key->kp, m1, half_ws);
@@ -277,13 +303,13 @@ int xsig_lanes_crt(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, 
     /* The verdict is what the check exists to reveal, and it is the one value declassified. */
     LANES_DECLASSIFY(&bad, sizeof bad);
 
-    /* Unblinding: m A^-1 mod n = c^d mod n; then the pair's next use, (A^2, A^-2) in place. */
+    /* Unblinding: m A^-1 mod n = c^d mod n; then the pair's next use, (A^2 R, A^-2 R) in place. */
     lanes_from_bytes(xc, Nn, m, k, count, bscratch);
-    mulmod_n(pub, ops, xt, xc, xai, bscratch);
+    mont_mul_n(pub, ops, xt, xc, xai, bscratch);
     lanes_to_bytes(m, k, xt, Nn, count);
-    mulmod_n(pub, ops, xt, xa, xa, bscratch);
+    mont_mul_n(pub, ops, xt, xa, xa, bscratch);
     lanes_to_bytes(blind, k, xt, Nn, count);
-    mulmod_n(pub, ops, xt, xai, xai, bscratch);
+    mont_mul_n(pub, ops, xt, xai, xai, bscratch);
     lanes_to_bytes(blind + count * k, k, xt, Nn, count);
 
     for (size_t l = 0; l < count; l++) {

@@ -62,7 +62,12 @@ static int run(xsig_lanes_kernel kernel, unsigned bits, gmp_randstate_t rng) {
     int reason = 0;
     xsig_lanes_private_key *key = xsig_lanes_private_key_new(nb, k, eb, 3, pbuf, kp, qbuf, kq, dpb, kp, dqb, kq, qib, kp, &reason);
     if (key == NULL) { printf("%u bits: key refused (reason %d)\n", bits, reason); return 1; }
-    /* eight ciphertexts, blinding pairs A = r^e, A^-1 = r^-1, and the expected c^d mod n */
+    /* eight ciphertexts, blinding pairs A = r^e, A^-1 = r^-1, and the expected c^d mod n; the
+     * kernel keeps pairs in its Montgomery form X R mod n, R = 2^(52 N) */
+    mpz_t rm;
+    mpz_init(rm);
+    mpz_setbit(rm, 52 * key->pub->N);
+    mpz_mod(rm, rm, n);
     for (int l = 0; l < 8; l++) {
         mpz_urandomm(t, rng, n);
         export_k(in + l * k, k, t);
@@ -70,11 +75,11 @@ static int run(xsig_lanes_kernel kernel, unsigned bits, gmp_randstate_t rng) {
         export_k(want + l * k, k, t);
         do { mpz_urandomm(r, rng, n); } while (!mpz_invert(ri, r, n));
         export_k(pairs + (8 + l) * k, k, ri);
-        mpz_mul(t, ri, ri); mpz_mod(t, t, n);
+        mpz_mul(t, ri, ri); mpz_mul(t, t, rm); mpz_mod(t, t, n);      /* A^-2 R */
         export_k(next + (8 + l) * k, k, t);
         mpz_powm(r, r, e, n);
         export_k(pairs + l * k, k, r);
-        mpz_mul(t, r, r); mpz_mod(t, t, n);
+        mpz_mul(t, r, r); mpz_mul(t, t, rm); mpz_mod(t, t, n);        /* A^2 R */
         export_k(next + l * k, k, t);
     }
     void *ws = NULL;
@@ -85,6 +90,7 @@ static int run(xsig_lanes_kernel kernel, unsigned bits, gmp_randstate_t rng) {
     mark_half(key->hp);
     mark_half(key->hq);
     SECRET(in, 8 * k); SECRET(pairs, 16 * k);
+    xsig_lanes_crt_pairs_to_montgomery(key, kernel, 8, pairs, ws);
     unsigned faults = 0;
     int rc = xsig_lanes_crt(key, kernel, 8, in, pairs, out, &faults, ws);
     /* ---- the caller publishes the result (after its constant-time padding check) ---- */
@@ -112,7 +118,7 @@ static int run(xsig_lanes_kernel kernel, unsigned bits, gmp_randstate_t rng) {
     free(ws);
     xsig_lanes_private_key_free(key);
     free(buf);
-    mpz_clears(p, q, n, e, d, dp, dq, qi, t, r, ri, NULL);
+    mpz_clears(p, q, n, e, d, dp, dq, qi, t, r, ri, rm, NULL);
     return ok ? 0 : 1;
 }
 

@@ -106,13 +106,22 @@ size_t xsig_lanes_crt_workspace_bytes(const xsig_lanes_private_key *key);
 /* Zeroes the workspace of xsig_lanes_crt (which leaves secrets in it: see below). */
 void xsig_lanes_crt_workspace_wipe(const xsig_lanes_private_key *key, void *workspace);
 
+/* Puts count blinding pairs into the form xsig_lanes_crt takes: pairs holds count factors
+ * A_i = r_i^e mod n (k octets each) followed by their inverses A_i^-1 mod n (count * k more), and
+ * each becomes X R mod n in place, R = 2^(52 N) for the N 52-bit digits of n (the public key's
+ * lanes Montgomery form). Constant time; uses the workspace of xsig_lanes_crt (same wiping rule).
+ * Returns 0, or -1 on bad arguments. */
+int xsig_lanes_crt_pairs_to_montgomery(const xsig_lanes_private_key *key, xsig_lanes_kernel kernel, size_t count,
+                                       uint8_t *pairs, void *workspace);
+
 /* out_i = c_i^d mod n for count in 1..8 k-octet big-endian c_i < n, each base-blinded:
- * blind holds count factors A_i = r_i^e mod n (k octets each) followed by their inverses
- * A_i^-1 mod n (count * k more); the kernel computes c_i A_i mod n, both halves of that in lanes
- * (eight lanes per pass over p, then over q), Garner per lane on mpn_sec functions, m_i^e mod n on
- * the public lanes kernel compared with c_i A_i in constant time, then m_i A_i^-1 mod n; and it
- * replaces each pair by (A_i^2, A_i^-2) mod n, the pair's next use. All mod n arithmetic is the
- * public key's lanes Montgomery arithmetic (no division).
+ * blind holds count factors A_i R mod n (A_i = r_i^e mod n, k octets each) followed by their
+ * inverses' A_i^-1 R mod n (count * k more), in Montgomery form (above); the kernel computes
+ * c_i A_i mod n, both halves of that in lanes (eight lanes per pass over p, then over q), Garner
+ * per lane on mpn_sec functions, m_i^e mod n on the public lanes kernel compared with c_i A_i in
+ * constant time, then m_i A_i^-1 mod n; and it replaces each pair by (A_i^2 R, A_i^-2 R) mod n,
+ * the pair's next use. All mod n arithmetic is the public key's lanes Montgomery arithmetic (no
+ * division).
  * Returns 0 when every lane passed; -3 when some lane failed its check: *faults has bit l set for
  * each failed lane, whose k output octets are zero (the others are correct and checked; a failed
  * lane's pair must not be used again); -2 when some c_i >= n (out zeroed); -1 on bad arguments.

@@ -43,15 +43,6 @@ final class BlindingPool: @unchecked Sendable {
         spare.withLock { if $0.count < Self.maximumSpare { $0.append(next) } }
     }
 
-    /// Returns a used pair whose squares the caller computed itself (the lanes kernel does, in
-    /// its own arithmetic): `squares` gives (A^2, A^-2) mod n and is called only when the pair
-    /// is kept for another use.
-    func giveBack(squared pair: Pair, _ squares: () -> (factor: GMPInteger, inverse: GMPInteger)) {
-        guard pair.uses + 1 < Self.usesPerPair else { return }
-        let (factor, inverse) = squares()
-        spare.withLock { if $0.count < Self.maximumSpare { $0.append(Pair(factor: factor, inverse: inverse, uses: pair.uses + 1)) } }
-    }
-
     private func fresh<R: RandomSource>(random: inout R) -> Pair {
         while true {
             let r = uniformResidue(random: &random)
