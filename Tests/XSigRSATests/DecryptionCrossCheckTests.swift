@@ -171,24 +171,120 @@ final class DecryptionCrossCheckTests: XCTestCase {
         }
     }
 
-    /// The CRT exponentiator against mpz_powm with d on its own (no blinding, no padding).
+    /// Key sizes of the constant-time CRT kernel's tests: even and odd, equal limb counts for p and
+    /// q and (3073: 1537 and 1536 bits, 25 and 24 limbs) different ones.
+    static let crtSizes = [1024, 1031, 1536, 2047, 2048, 3072, 3073, 4096]
+
+    /// A key whose n has exactly `bits` bits: OpenSSL's when it has (OpenSSL 3 makes both primes
+    /// bits/2 long from 2048 bits up, so an odd size such as 3073 comes out one bit short),
+    /// otherwise one built here from primes of ceil(bits/2) and floor(bits/2) bits with their top
+    /// two bits set (p 1537 and q 1536 bits for 3073: 25 and 24 limbs), handed to OpenSSL as members.
+    static func exactPair(bits: Int, generator: inout SplitMix64) throws -> OpenSSLKey {
+        let made = try TestKeys.pair(bits: bits)
+        if GMPInteger(bigEndian: made.member("n")).bitWidth == bits { return made }
+        let e = GMPInteger(65537), one = GMPInteger(1)
+        func prime(_ size: Int) -> GMPInteger {
+            var bytes = generator.bytes((size + 7) / 8)
+            let top = (size - 1) % 8
+            bytes[0] &= UInt8(truncatingIfNeeded: (1 << (top + 1)) - 1)
+            bytes[0] |= UInt8(1 << top)
+            bytes[top == 0 ? 1 : 0] |= top == 0 ? 0x80 : UInt8(1 << (top - 1))
+            bytes[bytes.count - 1] |= 1
+            var x = GMPInteger(bigEndian: bytes)
+            while !x.isProbablePrime() || (x - one).gcd(e) != one { x = x + GMPInteger(2) }
+            return x
+        }
+        let p = prime((bits + 1) / 2), q = prime(bits / 2)
+        let n = p * q
+        precondition(n.bitWidth == bits)
+        let phi = (p - one) * (q - one)
+        let d = try XCTUnwrap(e.inverse(modulo: phi))
+        return try OpenSSLKey.fromMembers(n: n.bigEndianBytes, e: e.bigEndianBytes, d: d.bigEndianBytes,
+                                          p: p.bigEndianBytes, q: q.bigEndianBytes,
+                                          dp: d.modulo(p - one).bigEndianBytes, dq: d.modulo(q - one).bigEndianBytes,
+                                          qInv: try XCTUnwrap(q.inverse(modulo: p)).bigEndianBytes)
+    }
+
+    /// The key's members in both orders: as OpenSSL made them (p > q) and swapped (p < q, with
+    /// qInv = q^-1 mod p recomputed for the new q).
+    static func bothOrders(_ pair: OpenSSLKey) throws -> [(p: GMPInteger, q: GMPInteger, dp: GMPInteger, dq: GMPInteger, qInv: GMPInteger)] {
+        let member = { (name: String) in GMPInteger(bigEndian: pair.member(name)) }
+        let (p, q) = (member("rsa-factor1"), member("rsa-factor2"))
+        let swappedInverse = try XCTUnwrap(p.inverse(modulo: q))
+        return [(p, q, member("rsa-exponent1"), member("rsa-exponent2"), member("rsa-coefficient1")),
+                (q, p, member("rsa-exponent2"), member("rsa-exponent1"), swappedInverse)]
+    }
+
+    /// Edge inputs of RSADP for the CRT halves: 0, 1, 2, n - 1, the primes and their neighbours,
+    /// multiples of each prime (x = 0 mod p: m1 = 0), and random residues.
+    static func edgeInputs(n: GMPInteger, p: GMPInteger, q: GMPInteger, generator: inout SplitMix64) -> [GMPInteger] {
+        let one = GMPInteger(1)
+        var inputs = [GMPInteger(0), one, GMPInteger(2), n - one, p, q, p - one, p + one, q - one, q + one,
+                      p * (q - one), q * (p - one)]
+        for _ in 0..<2 {
+            inputs.append(p * GMPInteger(bigEndian: generator.bytes(q.byteCount - 1)))
+            inputs.append(q * GMPInteger(bigEndian: generator.bytes(p.byteCount - 1)))
+        }
+        for _ in 0..<4 { inputs.append(GMPInteger(bigEndian: generator.bytes(n.byteCount)).modulo(n)) }
+        return inputs
+    }
+
+    /// The CRT exponentiator (the constant-time kernel xsig_gmp_crt) against mpz_powm with d and
+    /// against the plain form (mpn_sec_powm modulo n), for every size in both prime orders.
     func testSecretExponentiatorMatchesPlainExponentiation() throws {
         var generator = SplitMix64(state: 7)
-        let pair = try TestKeys.pair(bits: 2048)
-        let n = GMPInteger(bigEndian: pair.member("n")), d = GMPInteger(bigEndian: pair.member("d"))
-        let crt = try XCTUnwrap(SecretExponentiator(modulus: n, p: GMPInteger(bigEndian: pair.member("rsa-factor1")),
-                                                    q: GMPInteger(bigEndian: pair.member("rsa-factor2")),
-                                                    dp: GMPInteger(bigEndian: pair.member("rsa-exponent1")),
-                                                    dq: GMPInteger(bigEndian: pair.member("rsa-exponent2")),
-                                                    qInv: GMPInteger(bigEndian: pair.member("rsa-coefficient1"))))
-        let plain = try XCTUnwrap(SecretExponentiator(modulus: n, privateExponent: d))
-        for x in [GMPInteger(0), GMPInteger(1), n - GMPInteger(1)] + (0..<4).map({ _ in GMPInteger(bigEndian: generator.bytes(255)) }) {
-            let expected = x.power(d, modulus: n)
-            XCTAssertEqual(crt.apply(x), expected)
-            XCTAssertEqual(plain.apply(x), expected)
+        for bits in Self.crtSizes {
+            let pair = try Self.exactPair(bits: bits, generator: &generator)
+            let n = GMPInteger(bigEndian: pair.member("n")), d = GMPInteger(bigEndian: pair.member("d"))
+            XCTAssertEqual(n.bitWidth, bits)
+            let plain = try XCTUnwrap(SecretExponentiator(modulus: n, privateExponent: d))
+            for (order, m) in try Self.bothOrders(pair).enumerated() {
+                let crt = try XCTUnwrap(SecretExponentiator(modulus: n, p: m.p, q: m.q, dp: m.dp, dq: m.dq, qInv: m.qInv))
+                XCTAssertEqual(crt.method, .crt)
+                XCTAssertEqual(m.p < m.q, order == 1, "\(bits): the second order has p < q")
+                for x in Self.edgeInputs(n: n, p: m.p, q: m.q, generator: &generator) {
+                    let expected = x.power(d, modulus: n)
+                    XCTAssertEqual(crt.apply(x), expected, "\(bits) bits, p \(m.p.bitWidth) q \(m.q.bitWidth), x \(x.hexString)")
+                    XCTAssertEqual(plain.apply(x), expected, "\(bits) bits, plain")
+                }
+            }
         }
+        let pair = try TestKeys.pair(bits: 2048)
+        let n = GMPInteger(bigEndian: pair.member("n"))
         // A copy, not n itself: GMPInteger's operators must not see one instance on both sides.
         XCTAssertNil(SecretExponentiator(modulus: n, privateExponent: GMPInteger(bigEndian: n.bigEndianBytes)))
         XCTAssertNil(SecretExponentiator(modulus: n, p: GMPInteger(3), q: GMPInteger(5), dp: GMPInteger(1), dq: GMPInteger(1), qInv: GMPInteger(2)))
+    }
+
+    /// RSADP through the whole GMP backend (blinding, the CRT kernel, the fault check) against
+    /// OpenSSL's decryption and mpz_powm, for every size in both prime orders, on the edge inputs
+    /// and on OpenSSL's OAEP ciphertexts.
+    func testGMPPrivateBackendAgreesWithOpenSSLInBothPrimeOrders() throws {
+        var generator = SplitMix64(state: 0xc7)
+        for bits in Self.crtSizes {
+            let pair = try Self.exactPair(bits: bits, generator: &generator)
+            let m = try RSAPrivateKey(pair, policy: .allowingWeakKeys).memberOctets()
+            let n = GMPInteger(bigEndian: m.n)
+            for (order, members) in try Self.bothOrders(pair).enumerated() {
+                let key = try RSAPrivateKey(modulus: m.n, publicExponent: m.e, privateExponent: m.d,
+                                            prime1: members.p.bigEndianBytes, prime2: members.q.bigEndianBytes,
+                                            exponent1: members.dp.bigEndianBytes, exponent2: members.dq.bigEndianBytes,
+                                            coefficient: members.qInv.bigEndianBytes, policy: .allowingWeakKeys)
+                let gmp = try RSADecryptor(privateKey: key, backend: .gmp)
+                let openssl = try RSADecryptor(privateKey: key, backend: .openssl)
+                XCTAssertEqual(key.modulusBits, bits)
+                let context = "\(bits) bits, p \(members.p.bitWidth) \(order == 0 ? ">" : "<") q \(members.q.bitWidth)"
+                for x in Self.edgeInputs(n: n, p: members.p, q: members.q, generator: &generator) {
+                    let c = try XCTUnwrap(x.bigEndianBytes(count: key.modulusOctets))
+                    let expected = ReferenceDecryptor.rsadp(c, key: pair)
+                    XCTAssertEqual(try gmp.rawDecrypt(c), expected, "\(context), c \(x.hexString)")
+                    XCTAssertEqual(try openssl.rawDecrypt(c), expected, "\(context), openssl")
+                }
+                let message = Array("session_token=order-\(order)&timestamp=1628496895102".utf8)
+                let ciphertext = try RSAEncryptor(key: key.publicKey, backend: .openssl).encrypt(message, padding: .oaepSHA256)
+                XCTAssertEqual(try gmp.decrypt(ciphertext, padding: .oaepSHA256), message, context)
+                XCTAssertEqual(try openssl.decrypt(ciphertext, padding: .oaepSHA256), message, context)
+            }
+        }
     }
 }
