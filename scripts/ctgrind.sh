@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Constant-time evidence for the lanes private kernel (SECURITY.md): compiles the C kernels with
+# Constant-time evidence for the lanes private kernel and the GMP backend's CRT kernel (SECURITY.md;
+# tools/ctgrind/ctgrind_gmp.c for the latter, below). For the lanes: compiles the C kernels with
 # tools/ctgrind/ctgrind_lanes.c, runs it under valgrind memcheck with every secret (primes and
 # their lane constants, dP, dQ, qInv, the blinding factors, the ciphertexts) marked undefined, and
 # fails on any report: a branch or memory address computed from a secret is an error.
@@ -41,4 +42,12 @@ if grep -qw avx512ifma /proc/cpuinfo; then
     set -e
     echo "ctgrind: ifma kernel under memcheck: exit $status: $(head -n 1 "$out/ifma.txt")"
 fi
-echo "ctgrind: no secret-dependent branch or address in the portable lanes private kernel"
+# The GMP backend's CRT kernel (gmp_private_crt.c; GMP_BITS: 1025 has p and q of 8 and 9 limbs),
+# then the code it replaced (mpn_sec_powm and mpn_sec_div_r with the secret p), which must be reported.
+${CC:-cc} -O2 -std=c11 -gdwarf-4 -D_POSIX_C_SOURCE=200809L -I"$src/include" -I"$src" -o "$out/ctgrind_gmp" tools/ctgrind/ctgrind_gmp.c "$src/wipe.c" -lgmp
+valgrind --tool=memcheck --error-exitcode=1 --track-origins=yes -q "$out/ctgrind_gmp" new ${GMP_BITS:-1024 1025 2048}
+if valgrind --tool=memcheck --error-exitcode=1 -q "$out/ctgrind_gmp" old 1024 >"$out/old.txt" 2>&1; then
+    echo "ctgrind: the replaced GMP path (mpn_sec_powm, mpn_sec_div_r by the secret p) was NOT reported" >&2; exit 1
+fi
+echo "ctgrind: the replaced GMP path is reported, as it must be: $(grep -cE 'Conditional jump|uninitialised value' "$out/old.txt") errors at $(awk '/Conditional jump|uninitialised value/ { getline; sub(/.*: /, ""); sub(/ \(.*/, ""); print }' "$out/old.txt" | sort -u | paste -sd, -)"
+echo "ctgrind: no secret-dependent branch or address in the portable lanes private kernel or the GMP CRT kernel"
