@@ -144,8 +144,9 @@ public final class WorkGroups<Input: Sendable, Output: Sendable>: @unchecked Sen
         let waits = group.map { Double(started &- $0.arrived) / 1e9 }
         let outputs = process(group.map(\.input))
         precondition(outputs.count == group.count, "WorkGroups: process must return one output per input")
-        for (job, output) in zip(group, outputs) { job.promise.succeed(output) }
+        // Observed before any answer leaves, so a metrics scrape after an answer includes its group.
         observeGroup(group.count, waits)
+        for (job, output) in zip(group, outputs) { job.promise.succeed(output) }
     }
 
     public static func monotonicNanoseconds() -> UInt64 {
