@@ -132,7 +132,11 @@ let package = Package(
         .testTarget(name: "XSigBatchTests", dependencies: ["XSigBatch", "XSignature"]),
         .testTarget(name: "XSigVectorsTests", dependencies: ["XSigVectors", "XSignature", "XSigBigInt"]),
         .testTarget(name: "xsigCLITests", dependencies: ["xsig", "XSignature"]),
-        .testTarget(name: "XSigMockTests", dependencies: ["XSigMock", "XSigHTTP", "XSignature"]),
+        .testTarget(name: "XSigMockTests", dependencies: [
+            "XSigMock", "XSigHTTP", "XSignature",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "XSigSidecarTests", dependencies: [
             "XSigSidecar", "XSigHTTP", "XSignature",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

@@ -13,12 +13,18 @@ public struct MockConfiguration: Sendable {
     public var allowReplay: Bool
     public var length: CiphertextLength
     public var backend: RSADecryptor.Backend
+    /// Threads that take requests in groups for decryption when the lanes engine is in use
+    /// (``MockDecryption``); one request per group otherwise, on the HTTP layer's worker pool.
+    public var decryptionThreads: Int
+    /// How long a group may wait for more requests once concurrency has been seen (lanes only).
+    public var groupWindowMicroseconds: Int
     /// The server clock in epoch milliseconds (tests may fix it).
     public var clock: @Sendable () -> UInt64
 
     public init(paddings: [RSAEncryptionPadding] = [.oaepSHA256], maximumSkewSeconds: UInt64 = 300, clientID: String? = nil,
                 tokens: TokenStore? = nil, allowReplay: Bool = false, length: CiphertextLength = .strict,
-                backend: RSADecryptor.Backend = .openssl, clock: @escaping @Sendable () -> UInt64 = { Timestamp.now() }) {
+                backend: RSADecryptor.Backend = .openssl, decryptionThreads: Int = 1, groupWindowMicroseconds: Int = 100,
+                clock: @escaping @Sendable () -> UInt64 = { Timestamp.now() }) {
         self.paddings = paddings
         self.maximumSkewSeconds = maximumSkewSeconds
         self.clientID = clientID
@@ -26,6 +32,8 @@ public struct MockConfiguration: Sendable {
         self.allowReplay = allowReplay
         self.length = length
         self.backend = backend
+        self.decryptionThreads = decryptionThreads
+        self.groupWindowMicroseconds = groupWindowMicroseconds
         self.clock = clock
     }
 

@@ -17,22 +17,38 @@ public struct SignatureChecks: Sendable {
         case profileUpdate
     }
 
+    /// A request whose headers passed checks 1 and 2's Base64 part: what the decryption needs.
+    public struct Pending: Sendable {
+        let ciphertext: [UInt8]
+        /// The octets the header's Base64 decoded to (before `--lenient-length` padding), for messages.
+        let decodedOctets: Int
+        let purpose: Purpose
+    }
+
     public let configuration: MockConfiguration
     public let replayCache: ReplayCache?
-    private let verifiers: [XSignatureVerifier]
+    public let decryption: MockDecryption
 
     public init(privateKey: RSAPrivateKey, configuration: MockConfiguration) throws {
+        try self.init(configuration: configuration,
+                      decryption: MockDecryption(privateKey: privateKey, paddings: configuration.paddings, backend: configuration.backend))
+    }
+
+    init(configuration: MockConfiguration, decryption: MockDecryption) {
         precondition(!configuration.paddings.isEmpty, "at least one padding")
         self.configuration = configuration
-        verifiers = try configuration.paddings.map {
-            try XSignatureVerifier(privateKey: privateKey, padding: $0, backend: configuration.backend)
-        }
+        self.decryption = decryption
         replayCache = configuration.allowReplay ? nil : ReplayCache(windowSeconds: configuration.maximumSkewSeconds)
     }
 
     /// Runs the checks on a request's headers (`header` looks a name up case-insensitively).
     /// Returns the verified payload or the first failed check.
     public func check(header: (String) -> String?, purpose: Purpose) -> Result<SignaturePayload, MockRejection> {
+        precheck(header: header, purpose: purpose).flatMap { finish([$0])[0] }
+    }
+
+    /// Checks 1 and the Base64 of 2: cheap, no RSA (an event loop may run it).
+    public func precheck(header: (String) -> String?, purpose: Purpose) -> Result<Pending, MockRejection> {
         for name in MockConfiguration.mandatoryHeaders where (header(name) ?? "").isEmpty {
             return .failure(MockRejection(.missingHeader, "mandatory header \(name) is missing or empty"))
         }
@@ -47,16 +63,25 @@ public struct SignatureChecks: Sendable {
         guard let decoded = try? Base64.decode(signature) else {
             return .failure(MockRejection(.malformedSignature, MockErrorCode.malformedSignature.payloadMessage))
         }
-        let ciphertext = configuration.length.normalize(decoded, modulusOctets: verifiers[0].decryptor.modulusOctets)
+        let ciphertext = configuration.length.normalize(decoded, modulusOctets: decryption.modulusOctets)
+        return .success(Pending(ciphertext: ciphertext, decodedOctets: decoded.count, purpose: purpose))
+    }
+
+    /// The rest of the checks (decryption, payload, freshness, replay, tokens) for a group of
+    /// requests: one decryption call for the group (``MockDecryption``), then each request's
+    /// remaining checks in order, so a replay or a logout inside the group is seen by the
+    /// requests after it. One result per request, in order.
+    public func finish(_ group: [Pending]) -> [Result<SignaturePayload, MockRejection>] {
         let now = configuration.clock()
         let expectations = XSignatureVerifier.Expectations(now: now, maximumSkewSeconds: configuration.maximumSkewSeconds)
-        var result = VerificationResult(failure: .decryptionError)
-        for verifier in verifiers {
-            result = verifier.verify(ciphertext: ciphertext, expecting: expectations)
-            if result.failure != .decryptionError { break }
-        }
+        let results = decryption.verify(group.map(\.ciphertext), expecting: expectations)
+        return zip(group, results).map { finish($0, result: $1, now: now) }
+    }
+
+    private func finish(_ pending: Pending, result: VerificationResult, now: UInt64) -> Result<SignaturePayload, MockRejection> {
+        let (ciphertext, purpose) = (pending.ciphertext, pending.purpose)
         if let failure = result.failure {
-            return .failure(rejection(for: failure, ciphertextOctets: decoded.count, timestamp: result.timestamp, now: now))
+            return .failure(rejection(for: failure, ciphertextOctets: pending.decodedOctets, timestamp: result.timestamp, now: now))
         }
         let payload = try! SignaturePayload(sessionToken: result.sessionToken!, timestamp: UInt64(result.timestamp!)!, nonce: result.nonce)
         if let cache = replayCache, !cache.insert(ciphertext: ciphertext, timestamp: payload.timestamp, now: now) {
@@ -77,7 +102,7 @@ public struct SignatureChecks: Sendable {
         let code = MockErrorCode(failure)
         switch code {
         case .decryptionError:
-            let k = verifiers[0].decryptor.modulusOctets
+            let k = decryption.modulusOctets
             let length = ciphertextOctets == k ? "" : configuration.length == .strict && ciphertextOctets < k
                 ? " (it is \(ciphertextOctets) octets, the key needs \(k); see --lenient-length)"
                 : " (it is \(ciphertextOctets) octets, the key needs \(k))"

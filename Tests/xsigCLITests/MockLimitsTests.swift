@@ -193,7 +193,7 @@ final class MockLimitsTests: XCTestCase {
     }
 }
 
-private final class ResultsBox: @unchecked Sendable {
+final class ResultsBox: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [Int]
     init(count: Int) { storage = Array(repeating: -1, count: count) }

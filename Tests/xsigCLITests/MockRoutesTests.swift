@@ -157,10 +157,34 @@ final class MockRoutesTests: XCTestCase {
         XCTAssertEqual(taken.stdout, "", "no ready line when the bind fails")
         XCTAssertEqual(server.stop(), 0)
 
-        // The lanes decryption engine serves as well (one request per pass).
-        let lanes = try MockServerProcess.start(["--backend", "lanes"], test: self)
+        // The lanes decryption engine serves as well: a request alone, and concurrent requests,
+        // which share eight-lane passes (the group-size histogram of /metrics says so).
+        let lanes = try MockServerProcess.start(["--backend", "lanes", "--threads", "1", "--group-window-us", "20000"], test: self)
         XCTAssertEqual(try logout(lanes, signature: MockSigning.xsig(token: "t-lanes", padding: "oaep-sha256")).status, 200)
         XCTAssertEqual(try logout(lanes, signature: MockSigning.xsig(token: "t", padding: "oaep-sha1")).errorCode, "decryption_error")
+        let signatures = try (0..<16).map { try MockSigning.xsig(token: "c\($0)") } + [try MockSigning.xsig(token: "x", padding: "oaep-sha1")]
+        let statuses = ResultsBox(count: signatures.count)
+        let port = lanes.port
+        let done = DispatchGroup()
+        for (i, signature) in signatures.enumerated() {  // a thread per request: all of them in flight together
+            done.enter()
+            Thread {
+                let response = try? RawHTTPClient.request(port: port, path: "/api/v2/sdk/logout",
+                                                          headers: MockSigning.headers(signature: signature, clientID: "app1", omit: nil))
+                statuses.set(i, response?.status ?? 0)
+                done.leave()
+            }.start()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success)
+        XCTAssertEqual(statuses.values, Array(repeating: 200, count: 16) + [400])
+        let metrics = try RawHTTPClient.request(port: lanes.port, path: "/metrics").body
+        XCTAssertTrue(metrics.contains("xsig_mock_decryption_plan{plan=\"lanes ("), metrics)
+        func value(_ name: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        let groups = try XCTUnwrap(value("xsig_mock_group_size_count")), requests = try XCTUnwrap(value("xsig_mock_group_size_sum"))
+        XCTAssertEqual(requests, 19, "every signed request went through a group")
+        XCTAssertLessThan(groups, requests, "concurrent requests shared passes: \(Int(groups)) groups for 19 requests")
         XCTAssertEqual(lanes.stop(), 0)
         let badListen = try CLIRunner.run(["mock", "--private-key", MockServerProcess.demoKey, "--listen", "127.0.0.1"], timeout: 30)
         XCTAssertEqual(badListen.status, 2)

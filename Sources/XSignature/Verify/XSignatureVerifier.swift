@@ -20,6 +20,12 @@ public struct XSignatureVerifier: Sendable {
         self.padding = padding
     }
 
+    /// A verifier on a decryptor built elsewhere (a lanes kernel chosen by name, say).
+    public init(decryptor: RSADecryptor, padding: RSAEncryptionPadding = XSignatureSigner.defaultPadding) {
+        self.decryptor = decryptor
+        self.padding = padding
+    }
+
     /// What the caller requires beyond a well-formed payload.
     public struct Expectations: Sendable, Hashable {
         /// The current time in epoch milliseconds, for the freshness check.

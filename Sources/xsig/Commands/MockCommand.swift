@@ -53,12 +53,20 @@ struct MockCommand: ParsableCommand {
     @Flag(name: .long, help: "Accept ciphertexts shorter than k octets, left-padded with zeros, as Java, Node and openssl pkeyutl do (RFC 8017 refuses them).")
     var lenientLength = false
 
-    @Option(name: .long, help: "Decryption backend: gmp, openssl, lanes (one request per eight-lane pass: slow here) or auto (openssl: requests come one at a time).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Decryption engine: gmp, openssl (one request at a time), lanes (groups of up to eight concurrent requests, one eight-lane pass each) or auto (with AVX-512 IFMA: lanes for groups big enough to pay for a pass, measured at start-up, openssl for smaller ones; else openssl). Every engine gives the same answers; GET /metrics shows the choice (xsig_mock_decryption_plan).",
+        valueName: "engine"))
     var backend: DecryptionBackendChoice = .auto
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Longest wait, in microseconds, for a lanes group to fill once concurrent requests have been seen (0 to 100000).",
+        valueName: "us"))
+    var groupWindowUs: Int = 100
+
     func run() throws {
-        let serverConfiguration = try server.configuration(name: "mock", defaultListen: Self.defaultListen)
+        var serverConfiguration = try server.configuration(name: "mock", defaultListen: Self.defaultListen)
         let backend = try self.backend.resolve()
+        guard (0...100_000).contains(groupWindowUs) else { throw XSigError(.invalidArgument, "--group-window-us must be 0 to 100000") }
         let paddings = try padding.split(separator: ",", omittingEmptySubsequences: false).map { try parsePadding(String($0)) }
         guard maxSkewSeconds <= 365 * 86_400 else { throw XSigError(.invalidArgument, "--max-skew-seconds must be at most 31536000 (a year)") }
         let tokenStore = try tokens.map { path -> TokenStore in
@@ -66,10 +74,15 @@ struct MockCommand: ParsableCommand {
             do { return try TokenStore.parse(bytes) } catch let error as XSigError { throw error.prefixed("--tokens \(path)") }
         }
         let configuration = MockConfiguration(paddings: paddings, maximumSkewSeconds: maxSkewSeconds, clientID: clientID, tokens: tokenStore,
-                                              allowReplay: allowReplay, length: lenientLength ? .lenient : .strict, backend: backend)
+                                              allowReplay: allowReplay, length: lenientLength ? .lenient : .strict, backend: backend,
+                                              decryptionThreads: serverConfiguration.workerThreads, groupWindowMicroseconds: groupWindowUs)
         let key = try keyOptions.load().key
         let metrics = MetricsRegistry()
         let responder = try MockResponder(privateKey: key, configuration: configuration, metrics: metrics)
+        defer { responder.shutdown() }
+        if responder.groupsRequests {
+            serverConfiguration.workerThreads = 1  // the HTTP layer's pool is unused: groups have their own threads
+        }
         do {
             try HTTPServer(configuration: serverConfiguration, responder: responder, metrics: metrics).run()
         } catch let error as HTTPServerBindError {
