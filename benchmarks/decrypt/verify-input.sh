@@ -3,12 +3,14 @@
 # against --backend openssl in the same run, as interleaved pairs (openssl, lanes, openssl, ...);
 # prints each run, each pair's ratio and the ratio of the medians.
 #   bash benchmarks/decrypt/verify-input.sh [N] [PAIRS]   (defaults 100000 and 3; release build
-#   first: swift build -c release --product xsig)
+#   first: swift build -c release --product xsig, or XSIG=path/to/xsig for another binary, such as
+#   the release tarball's bin/xsig)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-100000}
 pairs=${2:-3}
-xsig="$(swift build -c release --show-bin-path)/xsig"
+xsig=${XSIG:-"$(swift build -c release --show-bin-path)/xsig"}
+[[ -x "$xsig" ]] || { echo "verify-input: $xsig is not an executable (swift build -c release --product xsig, or set XSIG)" >&2; exit 2; }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 "$xsig" keygen --bits 2048 --out "$tmp/key" >/dev/null
 priv="$tmp/key.pem"; pub="$tmp/key.pub.pem"
