@@ -101,6 +101,6 @@ enum CLIRunner {
 private final class BundleLocator {}
 
 /// Written by one reader thread, read after DispatchGroup.wait(): the wait orders the accesses.
-private final class DataBox: @unchecked Sendable {
+final class DataBox: @unchecked Sendable {
     var data = Data()
 }

@@ -12,29 +12,112 @@ import XSignature
 /// object goes away uncommitted) removes it, and a signal handler can remove every pending
 /// temporary file with ``removePendingFilesForSignal()``. Whatever happens to the run, the
 /// target name holds either its old content or the complete new one, never a truncated one.
+///
+/// What the target is decides how it is written (``Target``): a symbolic link to a regular file
+/// is followed, so the file it names is replaced and the link stays; a FIFO or a character device
+/// (`/dev/null`, a terminal, `/dev/stdout` on a pipe) is a stream that cannot be replaced, and
+/// must not be (renaming over `/dev/null` as root would leave a regular file there), so it is
+/// opened and written in place, and ``isAtomic`` is false. `/dev/stdout`, `/dev/stderr`,
+/// `/dev/fd/N` and `/proc/self/fd/N` name a descriptor the process already has: it is
+/// duplicated and written in place too, whatever it points to, so `--output /dev/stdout >> log`
+/// appends as the shell asked. Directories, block devices and sockets are refused.
 public final class AtomicOutputFile {
+    /// How a target path is written.
+    public enum Target: Equatable, Sendable {
+        /// A regular file, or none yet: a temporary file beside `resolvedPath`, then a rename.
+        case file(resolvedPath: String)
+        /// An existing FIFO or character device: opened for writing and written in place.
+        case stream
+        /// A descriptor of this process (`/dev/stdout`, `/dev/fd/N`, ...): duplicated, written in place.
+        case descriptor(Int32)
+    }
+
     public let path: String
-    public let temporaryPath: String
+    /// The temporary file, or nil for a ``Target/stream`` target (nothing to rename).
+    public let temporaryPath: String?
+    /// True when the target appears only once complete (regular files); false for streams.
+    public var isAtomic: Bool { temporaryPath != nil }
+    private let finalPath: String
     private var descriptor: Int32
     private var slot: Int?
     private var finished = false
 
+    /// Classifies `path` without opening it. Throws for what cannot be an output: a directory,
+    /// a block device, a socket.
+    public static func target(of path: String) throws -> Target {
+        if let fd = descriptorAlias(path) {
+            guard fcntl(fd, F_GETFD) != -1 else { throw XSigError(.io, "\(path): descriptor \(fd) is not open") }
+            return .descriptor(fd)
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .file(resolvedPath: path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            var link = stat()
+            guard lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK,
+                  let resolved = realpath(path, nil) else { return .file(resolvedPath: path) }
+            defer { free(resolved) }
+            return .file(resolvedPath: String(cString: resolved))
+        case S_IFIFO, S_IFCHR:
+            return .stream
+        case S_IFDIR:
+            throw XSigError(.io, "\(path): is a directory")
+        case S_IFBLK:
+            throw XSigError(.io, "\(path): is a block device; give a regular file, a FIFO or - (standard output)")
+        default:
+            throw XSigError(.io, "\(path): is not a regular file, a FIFO or a character device")
+        }
+    }
+
+    /// The descriptor a path of the form `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
+    /// `/proc/self/fd/N` stands for.
+    static func descriptorAlias(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                let digits = path.dropFirst(prefix.count)
+                guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return nil }
+                return Int32(digits)
+            }
+            return nil
+        }
+    }
+
     public init(path: String) throws {
         self.path = path
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw XSigError(.io, "\(path): is a directory")
+        let resolved: String
+        switch try Self.target(of: path) {
+        case .descriptor(let existing):
+            let fd = fcntl(existing, F_DUPFD_CLOEXEC, 0)
+            guard fd >= 0 else { throw XSigError(.io, "\(path): cannot duplicate descriptor \(existing): \(Self.errnoText())") }
+            descriptor = fd
+            temporaryPath = nil
+            finalPath = path
+            return
+        case .stream:
+            let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+            guard fd >= 0 else { throw XSigError(.io, "\(path): cannot open for writing: \(Self.errnoText())") }
+            descriptor = fd
+            temporaryPath = nil
+            finalPath = path
+            return
+        case .file(let resolvedPath):
+            resolved = resolvedPath
         }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        finalPath = resolved
+        let slash = resolved.lastIndex(of: "/")
+        let directory = slash.map { String(resolved[...$0]) } ?? ""
+        let name = slash.map { String(resolved[resolved.index(after: $0)...]) } ?? resolved
         var attempt = 0
+        var candidatePath = ""
         while true {
             let candidate = "\(directory).\(name).xsig-\(getpid())-\(attempt).tmp"
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 {
                 descriptor = fd
-                temporaryPath = candidate
+                candidatePath = candidate
                 break
             }
             if errno == EEXIST && attempt < 1000 {
@@ -43,7 +126,8 @@ public final class AtomicOutputFile {
             }
             throw XSigError(.io, "\(path): cannot create a temporary file beside it: \(Self.errnoText())")
         }
-        slot = Self.register(temporaryPath)
+        temporaryPath = candidatePath
+        slot = Self.register(candidatePath)
     }
 
     deinit {
@@ -60,9 +144,17 @@ public final class AtomicOutputFile {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    /// Flushes to disk and renames the temporary file to the target name.
+    /// Flushes to disk and renames the temporary file to the target name; a stream target is
+    /// only closed.
     public func commit() throws {
         precondition(!finished, "commit twice")
+        guard let temporaryPath else {
+            let closed = close(descriptor)
+            descriptor = -1
+            finished = true
+            guard closed == 0 else { throw XSigError(.io, "\(path): close failed: \(Self.errnoText())") }
+            return
+        }
         // fsync first: after a power loss, rename without it can leave an empty file behind.
         guard fsync(descriptor) == 0 || errno == EINVAL || errno == EROFS else {
             let text = Self.errnoText()
@@ -76,7 +168,7 @@ public final class AtomicOutputFile {
             discard()
             throw XSigError(.io, "\(path): close failed: \(text)")
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard rename(temporaryPath, finalPath) == 0 else {
             let text = Self.errnoText()
             discard()
             throw XSigError(.io, "\(path): cannot rename the finished temporary file into place: \(text)")
@@ -85,13 +177,14 @@ public final class AtomicOutputFile {
         unregister()
     }
 
-    /// Removes the temporary file; the target is left as it was.
+    /// Removes the temporary file; the target is left as it was. (A stream target is only
+    /// closed: what was written to it has gone already.)
     public func discard() {
         guard !finished else { return }
         finished = true
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
         unregister()
     }
 

@@ -12,7 +12,8 @@ struct BatchCommand: ParsableCommand {
         (records in = records out + errors, as the summary line on stderr says). Signing runs on all \
         cores (--threads), memory stays flat whatever the input size, and a file --output only \
         appears once complete: it is written beside the target and renamed at the end, so an \
-        interrupted or failed run never leaves a truncated file under the target name.
+        interrupted or failed run never leaves a truncated file under the target name. A FIFO, a \
+        device such as /dev/null, or /dev/stdout is written in place instead.
 
         INPUT (--input-format auto: from the extension .txt/.csv/.ndjson/.jsonl, else the first \
         line):
@@ -93,7 +94,7 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Input format: auto, text, csv or ndjson.")
     var inputFormat: InputFormatChoice = .auto
 
-    @Option(name: .long, help: ArgumentHelp("Output file (written atomically), or - for stdout.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Output file (written atomically; a FIFO or device in place), or - for stdout.", valueName: "file"))
     var output: String
 
     @Option(name: .long, help: "Output format: ndjson, csv, vegeta or headers.")
@@ -274,17 +275,33 @@ struct BatchCommand: ParsableCommand {
         switch flush {
         case .chunk: return false
         case .record:
-            guard output == "-" else {
-                throw XSigError(.invalidArgument, "--flush record: --output \(output) is written beside the target and appears only when complete; stream with --output - (a pipe, or >> FILE)")
+            if output == "-" { return true }
+            if case .file = try outputTarget() {
+                throw XSigError(.invalidArgument, "--flush record: --output \(output) is written beside the target and appears only when complete; stream with --output - (a pipe, or >> FILE) or a FIFO")
             }
             return true
         case .auto:
-            guard output == "-" else { return false }
-            var info = stat()
-            guard fstat(STDOUT_FILENO, &info) == 0 else { return false }
-            let type = info.st_mode & S_IFMT
-            return type == S_IFIFO || type == S_IFSOCK || isatty(STDOUT_FILENO) == 1
+            if output == "-" { return Self.isStream(descriptor: STDOUT_FILENO) }
+            switch try outputTarget() {
+            case .file: return false
+            case .descriptor(let fd): return Self.isStream(descriptor: fd)
+            case .stream:
+                var info = stat()
+                return stat(output, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
+            }
         }
+    }
+
+    private func outputTarget() throws -> AtomicOutputFile.Target {
+        do { return try AtomicOutputFile.target(of: output) } catch let error as XSigError { throw error.prefixed("--output") }
+    }
+
+    /// A pipe, a socket or a terminal: where a reader waits for each record.
+    private static func isStream(descriptor: Int32) -> Bool {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFSOCK || isatty(descriptor) == 1
     }
 
     /// The seed through `SeedOptions`, so that the warning is word for word the one of `xsig sign --seed`.

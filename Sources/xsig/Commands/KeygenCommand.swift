@@ -56,6 +56,10 @@ struct KeygenCommand: ParsableCommand {
                 throw XSigError(.invalidArgument, "--out: \(path) already exists; pass --force to replace it")
             }
         }
+        // --force renames over the target: only ever over a key file, never over a device or FIFO.
+        for path in [privatePath, publicPath] where !isRegularFileOrAbsent(path) {
+            throw XSigError(.invalidArgument, "--out: \(path) exists and is not a regular file; keygen writes key files only")
+        }
         var passphrase = try passphraseFile.map { try PrivateKeyOptions.readPassphrase($0) }
         defer { if passphrase != nil { for i in passphrase!.indices { passphrase![i] = 0 } } }
 
@@ -102,6 +106,12 @@ struct KeygenCommand: ParsableCommand {
     private func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
+    }
+
+    private func isRegularFileOrAbsent(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return true }
+        return (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Writes a temporary file beside the target with `mode`, then links it into place (no
