@@ -2,8 +2,8 @@
 
 #include <errno.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <sys/random.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/random.h> // getrandom on Linux; getentropy's declaration on Darwin
 #endif
 
 int xsig_os_random(void *p, size_t count) {

@@ -343,6 +343,57 @@ final class BadInputMatrixTests: XCTestCase {
         try check([row("10^7 + 1", overByOne, "10000001"), row("2^31 - 1", huge, "2147483647")])
     }
 
+    /// The cap is read from exactly the octets OpenSSL gets: the over-the-cap key with one octet
+    /// after its DER (which OpenSSL alone would ignore, running all 2^31 - 1 iterations) is refused.
+    func testTrailingOctetsCannotHideTheIterationCount() throws {
+        let pem = try Self.encryptedWeakKey(iterations: UInt32(Int32.max))
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        let der = [UInt8](Data(base64Encoded: body)!) + [0x00]
+        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        let padded = try file("trailing.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n")
+        try check([Row(name: "trailing octet after the DER", arguments: ["decrypt", "--private-key", padded, "--allow-weak-key", "--ciphertext-hex", "00"],
+                       fragments: ["--private-key \(padded)", "not one DER EncryptedPrivateKeyInfo", "trailing octets"],
+                       environment: ["XSIG_KEY_PASSPHRASE": "pw"])])
+    }
+
+    /// scrypt's time grows with N·r·p (OpenSSL bounds only its memory): a key written by
+    /// `openssl pkcs8 -scrypt` (N = 16384, r = 8, p = 1) decrypts, the same key with p = 127
+    /// (N·r·p = 16,646,144 > 2^23) is refused before any derivation.
+    func testScryptWorkCap() throws {
+        let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
+        guard FileManager.default.isExecutableFile(atPath: openssl.path) else { throw XCTSkip("no openssl command line") }
+        let sealed = dir.appendingPathComponent("scrypt.pem").path
+        let made = try CLIRunner.run(["pkcs8", "-topk8", "-in", privateKey, "-out", sealed, "-scrypt", "-passout", "pass:pw"],
+                                     timeout: Self.timeout, executable: openssl)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let plain = Data("session_token=scrypt&timestamp=1700000000000&nonce=18bcfe56800".utf8)
+        let payload = try file("payload.bin", plain)
+        let ciphertext = dir.appendingPathComponent("ct.bin").path
+        let enc = try CLIRunner.run(["pkeyutl", "-encrypt", "-pubin", "-inkey", publicKey, "-in", payload, "-out", ciphertext,
+                                     "-pkeyopt", "rsa_padding_mode:pkcs1"], timeout: Self.timeout, executable: openssl)
+        XCTAssertEqual(enc.status, 0, enc.stderr)
+        let hex = try Data(contentsOf: URL(fileURLWithPath: ciphertext)).map { String(format: "%02x", $0) }.joined()
+        let environment = ProcessInfo.processInfo.environment.merging(["XSIG_KEY_PASSPHRASE": "pw"]) { $1 }
+        let ok = try CLIRunner.run(["decrypt", "--private-key", sealed, "--padding", "pkcs1", "--ciphertext-hex", hex],
+                                   environment: environment, timeout: Self.timeout)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(ok.stdout.trimmingCharacters(in: .whitespacesAndNewlines), plain.map { String(format: "%02x", $0) }.joined(),
+                       "the scrypt key decrypts what OpenSSL encrypted")
+
+        // scrypt-params: salt, N = 16384 (02 02 40 00), r = 8 (02 01 08), p = 1 (02 01 01).
+        let text = try String(contentsOfFile: sealed, encoding: .utf8)
+        var der = [UInt8](Data(base64Encoded: text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined())!)
+        let parameters: [UInt8] = [0x02, 0x02, 0x40, 0x00, 0x02, 0x01, 0x08, 0x02, 0x01, 0x01]
+        guard let at = (0...(der.count - parameters.count)).first(where: { Array(der[$0..<($0 + parameters.count)]) == parameters }) else {
+            return XCTFail("openssl wrote other scrypt parameters than N = 16384, r = 8, p = 1")
+        }
+        der[at + parameters.count - 1] = 0x7f
+        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        let heavy = try file("scrypt-heavy.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n")
+        try check([Row(name: "scrypt p = 127", arguments: ["decrypt", "--private-key", heavy, "--ciphertext-hex", hex],
+                       fragments: ["--private-key \(heavy)", "N·r·p = 16646144", "cap of 8388608"], environment: ["XSIG_KEY_PASSPHRASE": "pw"])])
+    }
+
     // MARK: - Timestamp (--timestamp, --now)
 
     func testTimestamp() throws {

@@ -36,8 +36,14 @@ struct EncryptedPrivateKeyInfo: DERImplicitlyTaggable {
 public enum PKCS8Encryption {
     /// The DER PrivateKeyInfo inside a DER EncryptedPrivateKeyInfo.
     static func decrypt(_ der: [UInt8], passphrase: [UInt8]) throws -> [UInt8] {
-        // The cost check comes first: OpenSSL would run any iteration count the file names.
-        if let info = try? EncryptedPrivateKeyInfo(derEncoded: der) { try KeyDerivationCost.check(info) }
+        // The cost check comes first: OpenSSL would run any iteration count the file names. The
+        // parse is strict DER over every octet (no trailing bytes, no BER lengths), so OpenSSL,
+        // which would read the first object of a longer input, gets exactly what was checked.
+        let info: EncryptedPrivateKeyInfo
+        do { info = try EncryptedPrivateKeyInfo(derEncoded: der) } catch {
+            throw XSigError(.invalidKey, "the encrypted PKCS#8 key is not one DER EncryptedPrivateKeyInfo (trailing octets, BER lengths or a malformed structure)")
+        }
+        try KeyDerivationCost.check(info)
         var secret = try cString(passphrase)
         defer { for i in secret.indices { secret[i] = 0 } }
         guard let bio = der.withUnsafeBytes({ BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }) else {

@@ -15,20 +15,35 @@ import SwiftASN1
 ///   PBKDF2 `PBKDF2-params ::= SEQUENCE { salt, iterationCount INTEGER, keyLength INTEGER
 ///   OPTIONAL, prf AlgorithmIdentifier DEFAULT }`;
 /// - PBES1 `PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }` and the
-///   PKCS#12 schemes' `pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }`.
-/// scrypt's cost is bounded by OpenSSL itself (its 32 MiB memory limit for PBE); other schemes
-/// are left to OpenSSL, which refuses what it does not know.
+///   PKCS#12 schemes' `pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }`;
+/// - PBES2 with scrypt (RFC 7914 section 7.1) `scrypt-params ::= SEQUENCE { salt OCTET STRING,
+///   costParameter INTEGER, blockSize INTEGER, parallelizationParameter INTEGER, keyLength
+///   INTEGER OPTIONAL }`. OpenSSL's 32 MiB limit bounds scrypt's memory (128·N·r octets), not
+///   its time, which grows with N·r·p: that product is capped at 2^23 (`openssl pkcs8 -scrypt`
+///   writes N = 16384, r = 8, p = 1, that is 2^17; about 3 s of CPU at the cap).
+/// A PBES2 key-derivation function other than these two is refused; other top-level schemes are
+/// left to OpenSSL, which refuses what it does not know.
 enum KeyDerivationCost {
     static let maximumIterations = 10_000_000
+    static let maximumScryptWork = 1 << 23
 
     static let pbes2 = try! ASN1ObjectIdentifier(dotRepresentation: "1.2.840.113549.1.5.13")
     static let pbkdf2 = try! ASN1ObjectIdentifier(dotRepresentation: "1.2.840.113549.1.5.12")
+    static let scrypt = try! ASN1ObjectIdentifier(dotRepresentation: "1.3.6.1.4.1.11591.4.11")
     /// Arcs under which PBES1 (pkcs-5 1, 3, 4, 6, 10, 11) and the PKCS#12 PBE schemes sit.
     static let pkcs5 = [1, 2, 840, 113549, 1, 5]
     static let pkcs12PBE = [1, 2, 840, 113549, 1, 12, 1]
 
-    /// Throws when the key's iteration count is over ``maximumIterations`` or cannot be read.
+    /// Throws when the key's iteration count is over ``maximumIterations``, its scrypt work over
+    /// ``maximumScryptWork``, or either cannot be read.
     static func check(_ info: EncryptedPrivateKeyInfo) throws {
+        if let work = try scryptWork(info.algorithm) {
+            guard work <= maximumScryptWork else {
+                throw XSigError(.invalidKey,
+                    "the encrypted PKCS#8 key's scrypt parameters ask for N·r·p = \(work == Int.max ? "over 2^62" : String(work)), over xsig's cap of \(maximumScryptWork) (openssl pkcs8 -scrypt writes 131072); re-encrypt it, e.g. openssl pkcs8 -topk8 -in FILE -out new.pem")
+            }
+            return
+        }
         guard let iterations = try iterationCount(info.algorithm) else { return }
         guard iterations <= maximumIterations else {
             throw XSigError(.invalidKey,
@@ -45,7 +60,10 @@ enum KeyDerivationCost {
                 let (kdf, _) = try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
                     (try AlgorithmIdentifier(derEncoded: &nodes), try AlgorithmIdentifier(derEncoded: &nodes))
                 }
-                guard kdf.algorithm == pbkdf2 else { return nil }
+                if kdf.algorithm == scrypt { return nil }   // scryptWork(_:) measures it
+                guard kdf.algorithm == pbkdf2 else {
+                    throw XSigError(.invalidKey, "the encrypted PKCS#8 key uses a key-derivation function xsig does not know (\(kdf.algorithm)); PBKDF2 and scrypt are read")
+                }
                 guard let kdfParameters = kdf.parameters else { throw malformed }
                 return try saltThenCount(kdfParameters)
             }
@@ -53,6 +71,37 @@ enum KeyDerivationCost {
             let underPKCS12 = arcs.count == pkcs12PBE.count + 1 && arcs.starts(with: pkcs12PBE.map(UInt.init))
             guard underPKCS5 || underPKCS12, let parameters = algorithm.parameters else { return nil }
             return try saltThenCount(parameters)
+        } catch let error as XSigError {
+            throw error
+        } catch {
+            throw malformed
+        }
+    }
+
+    /// N·r·p of a PBES2/scrypt scheme (Int.max when it overflows); nil for every other scheme.
+    static func scryptWork(_ algorithm: AlgorithmIdentifier) throws -> Int? {
+        guard algorithm.algorithm == pbes2, let parameters = algorithm.parameters else { return nil }
+        do {
+            let (kdf, _) = try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
+                (try AlgorithmIdentifier(derEncoded: &nodes), try AlgorithmIdentifier(derEncoded: &nodes))
+            }
+            guard kdf.algorithm == scrypt else { return nil }
+            guard let kdfParameters = kdf.parameters else { throw malformed }
+            return try DER.sequence(try DER.parse(kdfParameters.derBytes), identifier: .sequence) { nodes in
+                guard nodes.next() != nil else { throw malformed }   // salt
+                var factors: [Int] = []
+                for _ in 0..<3 {
+                    guard let node = nodes.next(), let value = clampedInteger(try ArraySlice<UInt8>(derEncoded: node)), value > 0 else {
+                        throw malformed
+                    }
+                    factors.append(value)
+                }
+                while nodes.next() != nil {}
+                return factors.reduce(1) { product, factor in
+                    let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+                    return overflow ? Int.max : result
+                }
+            }
         } catch let error as XSigError {
             throw error
         } catch {
