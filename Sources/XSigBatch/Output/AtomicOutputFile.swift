@@ -207,6 +207,18 @@ public final class AtomicOutputFile {
         _ = pending
     }
 
+    /// Prepares the table and installs handlers for SIGINT, SIGTERM, SIGHUP and SIGPIPE that
+    /// remove every uncommitted temporary file, then exit as the signal would (128 + its number).
+    /// For command-line tools; a library caller with handlers of its own calls
+    /// ``prepareForSignalCleanup()`` and ``removePendingFilesForSignal()`` itself.
+    public static func removePendingFilesOnFatalSignals() {
+        prepareForSignalCleanup()
+        signal(SIGINT) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(130) }
+        signal(SIGTERM) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(143) }
+        signal(SIGHUP) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(129) }
+        signal(SIGPIPE) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(141) }
+    }
+
     /// Unlinks every uncommitted temporary file. Async-signal-safe: only loads and unlink(2).
     public static func removePendingFilesForSignal() {
         let table = pending

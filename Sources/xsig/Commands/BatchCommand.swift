@@ -212,8 +212,8 @@ struct BatchCommand: ParsableCommand {
         let formatter = BatchOutputFormatter(format: format, writesCSVHeader: csvHeader == .always || (shard?.index ?? 0) == 0)
         if let warning { printNote(warning) }
 
-        AtomicOutputFile.prepareForSignalCleanup()
-        installSignalCleanup()
+        try refuseOverwritingInputs()
+        AtomicOutputFile.removePendingFilesOnFatalSignals()
         let outputFile: AtomicOutputFile?
         do { outputFile = output == "-" ? nil : try AtomicOutputFile(path: output) } catch let error as XSigError {
             throw error.prefixed("--output")
@@ -292,6 +292,23 @@ struct BatchCommand: ParsableCommand {
         }
     }
 
+    /// `--output FILE` or `--errors FILE` naming the input or the key file (the same file, by
+    /// device and inode, whatever the spelling) would replace it with the output.
+    private func refuseOverwritingInputs() throws {
+        func identity(_ path: String) -> (dev_t, ino_t)? {
+            var info = stat()
+            guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return (info.st_dev, info.st_ino)
+        }
+        let sources = [("--input", input), ("--key", keyOptions.key)].compactMap { flag, path in identity(path).map { (flag, $0) } }
+        for (flag, path) in [("--output", output), ("--errors", errors ?? "-")] {
+            guard let target = identity(path) else { continue }
+            for (source, id) in sources where id == target {
+                throw XSigError(.invalidArgument, "\(flag) \(path) is the same file as \(source): the output would replace it; write elsewhere")
+            }
+        }
+    }
+
     private func outputTarget() throws -> AtomicOutputFile.Target {
         do { return try AtomicOutputFile.target(of: output) } catch let error as XSigError { throw error.prefixed("--output") }
     }
@@ -316,13 +333,6 @@ struct BatchCommand: ParsableCommand {
         return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }
 
-    /// SIGINT, SIGTERM, SIGHUP, SIGPIPE: remove the temporary files, then exit as the signal would.
-    private func installSignalCleanup() {
-        signal(SIGINT) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(130) }
-        signal(SIGTERM) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(143) }
-        signal(SIGHUP) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(129) }
-        signal(SIGPIPE) { _ in AtomicOutputFile.removePendingFilesForSignal(); _exit(141) }
-    }
 }
 
 extension BatchOutputFormat: ExpressibleByArgument {}

@@ -76,6 +76,8 @@ struct BenchCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") {
             throw ValidationError("--plot writes SVG only: name the file *.svg (convert it to PNG with e.g. rsvg-convert)")
         }
+        let files = [json, csv, plot].compactMap { $0 }
+        if Set(files).count != files.count { throw ValidationError("--json, --csv and --plot must name different files") }
     }
 
     func run() throws {
@@ -94,6 +96,12 @@ struct BenchCommand: ParsableCommand {
         }
         config.clock = clockKind
         let runner = try BenchRunner(configuration: config)
+        // The result files are opened before the measuring starts, so that a path that cannot be
+        // written fails at once instead of after the run; each appears only once complete.
+        if json != nil || csv != nil || plot != nil { AtomicOutputFile.removePendingFilesOnFatalSignals() }
+        let jsonFile = try json.map { try Self.open($0, what: "--json") }
+        let csvFile = try csv.map { try Self.open($0, what: "--csv") }
+        let plotFile = try plot.map { try Self.open($0, what: "--plot") }
         let interactive = isatty(2) != 0 && !quiet
         var lastLine = 0
         let report = try runner.run(progress: { done, total, what, left in
@@ -110,10 +118,10 @@ struct BenchCommand: ParsableCommand {
         }, keyNote: { bits in
             if !quiet { writeAll(interactive ? "\rgenerating a \(bits)-bit key..." + String(repeating: " ", count: 20) : "generating a \(bits)-bit key\n", to: STDERR_FILENO) }
         })
+        if let jsonFile { try Self.finish(jsonFile, report.json(), what: "--json") }
+        if let csvFile { try Self.finish(csvFile, report.csv(), what: "--csv") }
+        if let plotFile { try Self.finish(plotFile, report.svg(), what: "--plot") }
         emit(report.table())
-        if let json { try writeText(report.json(), to: json, what: "--json") }
-        if let csv { try writeText(report.csv(), to: csv, what: "--csv") }
-        if let plot { try writeText(report.svg(), to: plot, what: "--plot") }
     }
 
     private func pad(_ value: Int, _ total: Int) -> String {
@@ -130,14 +138,17 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func writeText(_ text: String, to path: String, what: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw XSigError(.io, "\(what): cannot create \(path)") }
-        defer { close(fd) }
+    private static func open(_ path: String, what: String) throws -> AtomicOutputFile {
+        do { return try AtomicOutputFile(path: path) } catch let error as XSigError { throw error.prefixed(what) }
+    }
+
+    private static func finish(_ file: AtomicOutputFile, _ text: String, what: String) throws {
         do {
-            try Array(text.utf8).withUnsafeBytes { try writeFully($0, to: fd, name: path) }
-        } catch {
-            throw XSigError(.io, "\(what): cannot write \(path)")
+            try file.write(Array(text.utf8))
+            try file.commit()
+        } catch let error as XSigError {
+            file.discard()
+            throw error.prefixed(what)
         }
     }
 }
