@@ -59,7 +59,7 @@ public final class HTTPServer: Sendable {
             channel = try Self.bootstrap(group: group, pool: pool, stats: stats, registry: registry, limits: limits, responder: responder)
                 .bind(host: configuration.host, port: configuration.port).wait()
         } catch {
-            throw HTTPServerBindError(address: "\(configuration.host):\(configuration.port)", underlying: "\(error)")
+            throw HTTPServerBindError(address: "\(configuration.host):\(configuration.port)", underlying: Self.reason(error))
         }
         let started = NIODeadline.now()
         let port = channel.localAddress?.port ?? configuration.port
@@ -138,6 +138,15 @@ public final class HTTPServer: Sendable {
 }
 
 /// Binding failed: the address is in use, not local, or not an address.
+extension HTTPServer {
+    /// A bind failure in the operating system's words ("Address already in use"), not NIO's
+    /// description of the call that failed.
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError, let text = strerror(io.errnoCode) { return String(cString: text).lowercased() }
+        return "\(error)"
+    }
+}
+
 public struct HTTPServerBindError: Error, Sendable, CustomStringConvertible {
     public let address: String
     public let underlying: String

@@ -394,6 +394,42 @@ final class BadInputMatrixTests: XCTestCase {
                        fragments: ["--private-key \(heavy)", "N·r·p = 16646144", "cap of 8388608"], environment: ["XSIG_KEY_PASSPHRASE": "pw"])])
     }
 
+    // MARK: - Outputs that would destroy an input, options that do not apply, hosts
+
+    /// Found by a new user's review: each of these once exited 0 (or after a whole run) having
+    /// done the wrong thing.
+    func testOutputsOptionsAndHostsThatCannotWork() throws {
+        let tokens = try file("tokens.txt", Self.secret + "\n")
+        let keyCopy = try file("pub.pem", try String(contentsOfFile: publicKey, encoding: .utf8))
+        let link = dir.appendingPathComponent("alias.txt").path
+        XCTAssertEqual(symlink(tokens, link), 0)
+        let signed = try file("signed.ndjson", "{}\n")
+        func batch(_ extra: [String]) -> [String] { ["batch", "--key", keyCopy, "--input", tokens, "--timestamp", "1700000000000"] + extra }
+        try check([
+            Row(name: "--output is the input", arguments: batch(["--output", tokens]),
+                fragments: ["--output \(tokens) is the same file as --input", "would replace it"]),
+            Row(name: "--output is the input through a link", arguments: batch(["--output", link]),
+                fragments: ["--output \(link) is the same file as --input"]),
+            Row(name: "--errors is the key", arguments: batch(["--output", "out.ndjson", "--errors", keyCopy]),
+                fragments: ["--errors \(keyCopy) is the same file as --key"]),
+            Row(name: "verify --input with --lenient-length", arguments: ["verify", "--private-key", privateKey, "--input", signed, "--lenient-length"],
+                fragments: ["--lenient-length applies to --signature only"]),
+            Row(name: "--domain with port 99999", arguments: ["headers", "--key", publicKey, "--session-token", Self.secret, "--domain", "idp.example.com:99999",
+                                                              "--client-id", "c", "--device-fingerprint", "f", "--os-version", "1", "--agent", "a"],
+                fragments: ["domain", "port '99999' is not a number in 1...65535"]),
+            Row(name: "--domain with an empty port", arguments: ["headers", "--key", publicKey, "--session-token", Self.secret, "--domain", "idp.example.com:",
+                                                                 "--client-id", "c", "--device-fingerprint", "f", "--os-version", "1", "--agent", "a"],
+                fragments: ["domain", "port '' is not a number"]),
+            Row(name: "keygen with an empty passphrase file", arguments: ["keygen", "--out", "sealed", "--passphrase-file", try file("empty-pass.txt", "\n")],
+                fragments: ["--passphrase-file", "empty-pass.txt: the passphrase is empty"]),
+            Row(name: "bench --json into a missing directory", arguments: ["bench", "--bits", "2048", "--seconds", "600", "--json", "/nonexistent-dir/x.json"],
+                fragments: ["--json", "/nonexistent-dir/x.json", "No such file or directory"]),
+        ])
+        XCTAssertEqual(try String(contentsOfFile: tokens, encoding: .utf8), Self.secret + "\n", "the input is intact")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.ndjson").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("sealed.pem").path))
+    }
+
     // MARK: - Timestamp (--timestamp, --now)
 
     func testTimestamp() throws {

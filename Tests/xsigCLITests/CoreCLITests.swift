@@ -44,6 +44,23 @@ final class CoreCLITests: XCTestCase {
         XCTAssertEqual(try decrypt(object["signature"]!, padding: .oaepSHA256), object["payload"])
     }
 
+    /// `--timestamp now` is the default spelt out, on the fast path and through the parser
+    /// (`headers`), as `batch --timestamp now` already was.
+    func testTimestampNowIsTheDefaultSpeltOut() throws {
+        for arguments in [["sign", "--key", publicKey, "--session-token", "abc", "--timestamp", "now", "--output", "json"],
+                          ["headers", "--key", publicKey, "--session-token", "abc", "--timestamp", "now", "--format", "json",
+                           "--domain", "idp.example.com", "--client-id", "c", "--device-fingerprint", "f", "--os-version", "1", "--agent", "a"]] {
+            let before = Timestamp.now()
+            let r = try CLIRunner.run(arguments)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+            let ts = try XCTUnwrap(UInt64(try XCTUnwrap(object["timestamp"] as? String)))
+            XCTAssertGreaterThanOrEqual(ts, before, arguments[0])
+            XCTAssertLessThan(ts, before + 60_000, arguments[0])
+            XCTAssertEqual(r.stderr, "", "no warning for now")
+        }
+    }
+
     func testServerTimeFileAndStdinKey() throws {
         let dir = try CLIRunner.temporaryDirectory(self)
         let body = dir.appendingPathComponent("server-date.json")

@@ -10,6 +10,19 @@ final class MockLimitsTests: XCTestCase {
         return text + (close ? "Connection: close\r\n" : "") + "\r\n"
     }
 
+    /// A port in use is one line in the operating system's words, for both servers.
+    func testBusyPortIsOneClearLine() throws {
+        let server = try MockServerProcess.start([], test: self)
+        let address = "127.0.0.1:\(server.port)"
+        for arguments in [["mock", "--private-key", MockServerProcess.demoKey, "--listen", address],
+                          ["sidecar", "--key", MockServerProcess.demoPublicKey, "--listen", address]] {
+            let r = try CLIRunner.run(arguments, timeout: 30)
+            XCTAssertFalse(r.timedOut, arguments[0])
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertEqual(r.stderr, "xsig: --listen \(address): address already in use\n", arguments[0])
+        }
+    }
+
     func testHeaderAndBodyLimits() throws {
         let server = try MockServerProcess.start(["--max-header-bytes", "2048", "--max-body-bytes", "100", "--allow-replay"], test: self)
         let big = try RawHTTPClient.request(port: server.port, path: "/healthz", headers: [("X-padding", String(repeating: "a", count: 3000))])

@@ -52,6 +52,9 @@ final class SignFastPathTests: XCTestCase {
             ["sign", "--key", key, "--output", "xml"],
             ["sign", "--key", key, "--index", "1"],                          // --index without --seed (validate)
             ["sign", "--key", key, "--timestamp", "1", "--server-time", "f"], // both (validate)
+            ["sign", "--key", key, "--seed=", "--timestamp", "1"],           // `=` with no value: the parser's "missing value"
+            ["sign", "--key=", "--session-token", "t"],
+            ["sign", "--key", key, "--padding="],
         ]
         for line in declined {
             XCTAssertNil(SignFastPath.request(line), line.description)

@@ -167,5 +167,11 @@ public struct LogoutHeaderFields: Sendable, Hashable {
         if value.first == " " || value.last == " " {
             throw XSigError(.invalidInput, "\(field.column) has leading or trailing spaces")
         }
+        if field == .domain {
+            // The same host and port rules as --base-url's authority (a port in 1...65535, IPv6 in brackets).
+            do { try RequestRoute.validate(authority: value) } catch let error as XSigError {
+                throw XSigError(.invalidInput, "domain: \(error.message)")
+            }
+        }
     }
 }

@@ -61,6 +61,9 @@ struct KeygenCommand: ParsableCommand {
             throw XSigError(.invalidArgument, "--out: \(path) exists and is not a regular file; keygen writes key files only")
         }
         var passphrase = try passphraseFile.map { try PrivateKeyOptions.readPassphrase($0) }
+        if let passphrase, passphrase.isEmpty, let passphraseFile {
+            throw XSigError(.invalidArgument, "--passphrase-file \(passphraseFile): the passphrase is empty; an encrypted key needs one (leave out --passphrase-file for an unencrypted key)")
+        }
         defer { if passphrase != nil { for i in passphrase!.indices { passphrase![i] = 0 } } }
 
         let pair = try OpenSSLKey.generateRSA(bits: bits, publicExponent: e)

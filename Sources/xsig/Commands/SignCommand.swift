@@ -63,6 +63,7 @@ struct SignCommand: ParsableCommand {
 /// body more than an hour old, is used as given with a warning, which the caller prints once the
 /// rest of the input is accepted (a refused command line gets its one error line only).
 func resolveTimestamp(timestamp: String?, serverTime: String?) throws -> (milliseconds: UInt64, warning: String?) {
+    if timestamp == "now" { return (Timestamp.now(), nil) }   // the default, spelt out (as batch takes it)
     if let timestamp {
         let value: UInt64
         do { value = try Timestamp.parse(timestamp) } catch let error as XSigError { throw error.prefixed("--timestamp") }

@@ -20,28 +20,28 @@ struct HeaderOptions: ParsableArguments {
         valueName: "method"))
     var method: String = "GET"
 
-    @Option(name: .long, help: ArgumentHelp("Identity provider host (and :port) for an https URL (mandatory unless --base-url). Column: domain.", valueName: "host"))
+    @Option(name: .long, help: ArgumentHelp("Identity provider host (and :port) for an https URL (mandatory unless --base-url). Batch input column: domain.", valueName: "host"))
     var domain: String?
 
-    @Option(name: .customLong("client-id"), help: ArgumentHelp("X-client-id (mandatory). Column: client_id.", valueName: "id"))
+    @Option(name: .customLong("client-id"), help: ArgumentHelp("X-client-id (mandatory). Batch input column: client_id.", valueName: "id"))
     var clientID: String?
 
-    @Option(name: .long, help: ArgumentHelp("X-device-fingerprint (mandatory). Column: device_fingerprint.", valueName: "str"))
+    @Option(name: .long, help: ArgumentHelp("X-device-fingerprint (mandatory). Batch input column: device_fingerprint.", valueName: "str"))
     var deviceFingerprint: String?
 
-    @Option(name: .long, help: ArgumentHelp("X-operating-sys-version (mandatory). Column: os_version.", valueName: "str"))
+    @Option(name: .long, help: ArgumentHelp("X-operating-sys-version (mandatory). Batch input column: os_version.", valueName: "str"))
     var osVersion: String?
 
-    @Option(name: .long, help: ArgumentHelp("X-agent (mandatory). Column: agent.", valueName: "str"))
+    @Option(name: .long, help: ArgumentHelp("X-agent (mandatory). Batch input column: agent.", valueName: "str"))
     var agent: String?
 
-    @Option(name: .customLong("device-ip"), help: ArgumentHelp("X-device-ip (optional). Column: device_ip.", valueName: "ip"))
+    @Option(name: .customLong("device-ip"), help: ArgumentHelp("X-device-ip (optional). Batch input column: device_ip.", valueName: "ip"))
     var deviceIP: String?
 
-    @Option(name: .long, help: ArgumentHelp("X-L, the language (optional). Column: lang.", valueName: "lang"))
+    @Option(name: .long, help: ArgumentHelp("X-L, the language (optional). Batch input column: lang.", valueName: "lang"))
     var lang: String?
 
-    @Option(name: .customLong("tenant-id"), help: ArgumentHelp("X-tenant-id (optional). Column: tenant_id.", valueName: "id"))
+    @Option(name: .customLong("tenant-id"), help: ArgumentHelp("X-tenant-id (optional). Batch input column: tenant_id.", valueName: "id"))
     var tenantID: String?
 
     func validate() throws {

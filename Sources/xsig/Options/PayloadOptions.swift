@@ -6,7 +6,7 @@ import XSignature
 struct PayloadOptions: ParsableArguments {
     @OptionGroup(title: "Session token (one of these)") var token: SessionTokenOptions
 
-    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds (default: now).", valueName: "ms"))
+    @Option(name: .long, help: ArgumentHelp("Server time in epoch milliseconds, or now (the default).", valueName: "ms"))
     var timestamp: String?
 
     @Option(name: .long, help: ArgumentHelp("File (or -) with the server-date body {\"timestamp\":\"<ms>\"}.", valueName: "file"))

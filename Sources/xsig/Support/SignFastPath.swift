@@ -56,6 +56,8 @@ enum SignFastPath {
             if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
+                // `--seed=` with nothing after it: the parser reports a missing value.
+                if value!.isEmpty { return nil }
             }
             guard let slot = slot(name), values[slot] == nil else { return nil }
             let takesValue = slot != flagSlot
