@@ -51,6 +51,11 @@ grep -q '^\.Dt XSIG 1' "$root/share/man/man1/xsig.1" || fail "xsig.1 is not a se
 for command in sign batch verify mock vectors; do
     grep -q "$command" "$root/share/man/man1/xsig.1" || fail "xsig.1 does not mention $command"
 done
+# groff's mdoc package renders it without a warning of its own (e.g. "Empty input line").
+if command -v groff >/dev/null; then
+    mdoc=$(groff -mandoc -Tutf8 "$root/share/man/man1/xsig.1" 2>&1 >/dev/null | grep 'mdoc warning' || true)
+    [[ -z "$mdoc" ]] || fail "xsig.1 renders with mdoc warnings: $(head -n 3 <<<"$mdoc")"
+fi
 bash -n "$root/share/bash-completion/completions/xsig" || fail "the bash completion does not parse"
 grep -q -- '--session-token' "$root/share/zsh/site-functions/_xsig" || fail "the zsh completion lacks sign's options"
 grep -q -- 'session-token' "$root/share/fish/vendor_completions.d/xsig.fish" || fail "the fish completion lacks sign's options"

@@ -66,7 +66,10 @@ mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/complet
     "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"
 install -m 0755 "$bin" "$root/bin/xsig"
 strip "$root/bin/xsig"
-install -m 0644 "$man" "$root/share/man/man1/xsig.1"
+# generate-manual keeps the help's blank lines, which mdoc warns about ("Empty input line"):
+# each becomes the paragraph macro it stands for.
+sed 's/^$/.Pp/' "$man" > "$root/share/man/man1/xsig.1"
+chmod 0644 "$root/share/man/man1/xsig.1"
 "$bin" --generate-completion-script bash > "$root/share/bash-completion/completions/xsig"
 "$bin" --generate-completion-script zsh > "$root/share/zsh/site-functions/_xsig"
 "$bin" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/xsig.fish"

@@ -355,8 +355,17 @@ public struct VectorCheckReport: Sendable {
 
     mutating func fail(_ tcId: Int?, _ backend: RSAEncryptor.Backend?, _ message: String) {
         failures.append(Failure(tcId: tcId, backend: backend, message: message))
-        if let backend { counts[backend, default: Counts()].failed += 1 }
+        guard let backend else { return }
+        // A test that fails two checks (say, the plaintext and the re-encryption) is one failed test.
+        if let tcId, !failedTests.insert(FailedTest(backend: backend, tcId: tcId)).inserted { return }
+        counts[backend, default: Counts()].failed += 1
     }
+
+    private struct FailedTest: Hashable {
+        let backend: RSAEncryptor.Backend
+        let tcId: Int
+    }
+    private var failedTests: Set<FailedTest> = []
 
     mutating func count(_ backend: RSAEncryptor.Backend, _ field: WritableKeyPath<Counts, Int>) {
         counts[backend, default: Counts()][keyPath: field] += 1

@@ -101,6 +101,16 @@ final class VectorsCheckerTests: XCTestCase {
             file.testGroups[0].tests[1].msg = (msg.hasPrefix("00") ? "01" : "00") + msg.dropFirst(2)
         }.count, 6,
                        "decryption and re-encryption on gmp, openssl and lanes")
+        // ... which is still one failed test per engine in the summary lines.
+        var changed = original
+        let msg = changed.testGroups[0].tests[1].msg
+        changed.testGroups[0].tests[1].msg = (msg.hasPrefix("00") ? "01" : "00") + msg.dropFirst(2)
+        let report = checker.check(changed, name: name)
+        for backend in RSAEncryptor.Backend.engines {
+            XCTAssertEqual(report.counts[backend]?.failed, 1, "\(backend): two checks of one test fail, one test counted")
+            let line = try XCTUnwrap(report.lines.first { $0.hasPrefix("  \(backend.rawValue):") })
+            XCTAssertTrue(line.hasSuffix(", 1 failed"), line)
+        }
         // The deterministic index: re-encryption differs on every engine.
         XCTAssertEqual(failures { $0.testGroups[0].tests[2].index! += 1 }, ["tcId 3 [gmp]: re-encrypting msg with the case's padding bytes does not give ct",
                                                                             "tcId 3 [openssl]: re-encrypting msg with the case's padding bytes does not give ct",

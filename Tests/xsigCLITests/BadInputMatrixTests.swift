@@ -413,7 +413,7 @@ final class BadInputMatrixTests: XCTestCase {
             Row(name: "--errors is the key", arguments: batch(["--output", "out.ndjson", "--errors", keyCopy]),
                 fragments: ["--errors \(keyCopy) is the same file as --key"]),
             Row(name: "verify --input with --lenient-length", arguments: ["verify", "--private-key", privateKey, "--input", signed, "--lenient-length"],
-                fragments: ["--lenient-length applies to --signature only"]),
+                status: 64, fragments: ["--lenient-length applies to --signature only"]),
             Row(name: "--domain with port 99999", arguments: ["headers", "--key", publicKey, "--session-token", Self.secret, "--domain", "idp.example.com:99999",
                                                               "--client-id", "c", "--device-fingerprint", "f", "--os-version", "1", "--agent", "a"],
                 fragments: ["domain", "port '99999' is not a number in 1...65535"]),

@@ -200,18 +200,19 @@ final class SidecarProcessTests: XCTestCase {
 
     func testArgumentErrors() throws {
         let key = MockServerProcess.demoPublicKey
-        let refusals: [([String], String)] = [
-            (["--listen", "0.0.0.0:0"], "loopback only"),
-            (["--listen", "192.0.2.1:8081"], "loopback only"),
-            (["--clock-offset-ms", "5", "--server-time", "x.json"], "not both"),
-            (["--tokens", try file("empty.txt", "# nothing\n")], "no tokens found"),
-            (["--tokens", try file("bad.txt", "good\nbad token\n")], "line 2"),
-            (["--group-window-us", "200000"], "--group-window-us"),
-            (["--padding", "oaep-md5"], "--padding"),
+        // Status 2 for a bad value, 64 for flags that cannot go together (a usage error).
+        let refusals: [([String], String, Int32)] = [
+            (["--listen", "0.0.0.0:0"], "loopback only", 2),
+            (["--listen", "192.0.2.1:8081"], "loopback only", 2),
+            (["--clock-offset-ms", "5", "--server-time", "x.json"], "not both", 64),
+            (["--tokens", try file("empty.txt", "# nothing\n")], "no tokens found", 2),
+            (["--tokens", try file("bad.txt", "good\nbad token\n")], "line 2", 2),
+            (["--group-window-us", "200000"], "--group-window-us", 2),
+            (["--padding", "oaep-md5"], "--padding", 2),
         ]
-        for (arguments, message) in refusals {
+        for (arguments, message, status) in refusals {
             let result = try CLIRunner.run(["sidecar", "--key", key] + arguments, timeout: 30)
-            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.status, status, "\(arguments): \(result.stderr)")
             XCTAssertTrue(result.stderr.hasPrefix("xsig: "), result.stderr)
             XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             XCTAssertFalse(result.stderr.contains("bad token"), "the message never repeats a token")

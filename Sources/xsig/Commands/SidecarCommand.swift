@@ -56,8 +56,12 @@ struct SidecarCommand: ParsableCommand {
 
     @OptionGroup(title: "Request fields") var headerOptions: HeaderOptions
 
+    func validate() throws {
+        // Flags that cannot go together are a usage error (status 64), as in batch and sign.
+        if serverTime != nil && clockOffsetMs != nil { throw ValidationError("give --server-time or --clock-offset-ms, not both") }
+    }
+
     func run() throws {
-        if serverTime != nil && clockOffsetMs != nil { throw XSigError(.invalidArgument, "give --server-time or --clock-offset-ms, not both") }
         var serverConfiguration = try server.configuration(name: "sidecar", defaultListen: Self.defaultListen, loopbackOnly: true)
         let signingThreads = serverConfiguration.workerThreads
         serverConfiguration.workerThreads = 1  // the HTTP layer's pool is unused: signing has its own threads

@@ -88,6 +88,12 @@ struct VerifyCommand: ParsableCommand {
 
     enum VerifyInputFormat: String, ExpressibleByArgument, CaseIterable { case auto, ndjson, csv, vegeta, headers }
 
+    func validate() throws {
+        if lenientLength && input != nil {
+            throw ValidationError("--lenient-length applies to --signature only; --input records are checked at exactly k octets, as xsig batch writes them")
+        }
+    }
+
     func run() throws {
         guard (signature == nil) != (input == nil) else {
             throw XSigError(.invalidArgument, signature == nil ? "give --signature B64 or --input FILE" : "give --signature or --input, not both")
@@ -97,9 +103,6 @@ struct VerifyCommand: ParsableCommand {
                                    token.stdinFlag, ("--input", input)])
         let padding = try decryption.parsedPadding()
         // The environment is not read here: a token left in XSIG_SESSION_TOKEN would silently turn the check on.
-        if lenientLength && input != nil {
-            throw XSigError(.invalidArgument, "--lenient-length applies to --signature only; --input records are checked at exactly k octets, as xsig batch writes them")
-        }
         let sessionToken = try token.resolve(readingEnvironment: false)
         var expectations = XSignatureVerifier.Expectations(maximumSkewSeconds: maxSkewSeconds, sessionToken: sessionToken?.token)
         if let now {
