@@ -464,6 +464,7 @@ final class BadInputMatrixTests: XCTestCase {
             row("yesterday", "digits only", command: "verify"),
             row("18446744073709551616", "64 bits", command: "verify"),
             row("-5", "digits only", command: "batch"),
+            row("foo", "(digits only), now or clock", command: "batch"),
         ]
         try check(rows)
     }

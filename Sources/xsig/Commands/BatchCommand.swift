@@ -181,7 +181,11 @@ struct BatchCommand: ParsableCommand {
             timestamps = .clock
             if let serverTime { (clockOffset, warning) = try serverClockOffset(serverTime: serverTime) }
         } else {
-            let time = try (timestamp == "now" ? (milliseconds: Timestamp.now(), warning: nil) : resolveTimestamp(timestamp: timestamp, serverTime: serverTime))
+            let time: (milliseconds: UInt64, warning: String?)
+            do { time = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime) } catch let error as XSigError
+                where timestamp != nil && error.message.contains("digits only") {
+                throw XSigError(error.code, error.message + ", now or clock")
+            }
             timestamps = .fixed(base: time.milliseconds, stepMilliseconds: timestampStepMs)
             warning = time.warning
         }
