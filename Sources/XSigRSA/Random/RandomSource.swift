@@ -110,7 +110,31 @@ final class ThreadRandomPool {
     /// Bumped in the child of every fork, invalidating the buffers copied into it.
     static let forkGeneration = Atomic<UInt64>(0)
 
+    /// One page the kernel zeroes in a child (`MADV_WIPEONFORK`, Linux 4.14+), holding a 1 while
+    /// no fork has happened. `pthread_atfork` handlers run for `fork()` only; a child made by
+    /// glibc's `_Fork()` or a raw `clone` skips them, and would otherwise hand out the octets its
+    /// parent still holds. Where the page cannot be had, the atfork handler alone remains.
+    private nonisolated(unsafe) static let forkSentinel: UnsafeMutablePointer<UInt8>? = {
+        #if os(Linux)
+        let size = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let page = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), page != MAP_FAILED else { return nil }
+        guard madvise(page, size, 18 /* MADV_WIPEONFORK */) == 0 else {
+            munmap(page, size)
+            return nil
+        }
+        let sentinel = page.assumingMemoryBound(to: UInt8.self)
+        sentinel.pointee = 1
+        return sentinel
+        #else
+        return nil
+        #endif
+    }()
+
+    /// True when the fork sentinel is in place (tests: a `_Fork` child is detected only then).
+    static var detectsForkWithoutHandlers: Bool { forkSentinel != nil }
+
     private static let key: pthread_key_t = {
+        _ = forkSentinel
         var key = pthread_key_t()
         let created = pthread_key_create(&key) { pointer in
             guard let pointer else { return }
@@ -169,6 +193,11 @@ final class ThreadRandomPool {
     }
 
     private func checkFork() {
+        if let sentinel = Self.forkSentinel, sentinel.pointee == 0 {
+            // A child that no atfork handler saw: the kernel wiped the page. (It has one thread.)
+            sentinel.pointee = 1
+            Self.forkGeneration.add(1, ordering: .relaxed)
+        }
         let now = Self.forkGeneration.load(ordering: .relaxed)
         if now != generation {
             generation = now
