@@ -72,8 +72,13 @@ public struct MockDecryption: Sendable {
     public var modulusOctets: Int { single[0].decryptor.modulusOctets }
 
     /// Verifies a group under the accepted paddings in order: each ciphertext gets the result of
-    /// the first padding under which it decrypts, or `decryptionError` under the last. On the
-    /// lanes engine each padding tried is one pass for the ciphertexts still undecided.
+    /// the first padding under which it verifies; failing that, the first failure after a
+    /// decryption (a payload or freshness check), else `decryptionError`. A padding that decrypts
+    /// to a payload that fails is not the end of the search: an OAEP ciphertext passes the
+    /// PKCS#1 v1.5 checks by chance about once in 300 (second octet 02, then a zero octet), so
+    /// with `pkcs1` accepted before `oaep-sha256` a good OAEP signature would otherwise be
+    /// refused for the garbage PKCS#1 "payload". On the lanes engine each padding tried is one
+    /// pass for the ciphertexts still undecided.
     public func verify(_ ciphertexts: [[UInt8]], expecting expectations: XSignatureVerifier.Expectations) -> [VerificationResult] {
         let verifiers = ciphertexts.count >= lanesFromGroupSize ? (lanes ?? single) : single
         var results = [VerificationResult](repeating: VerificationResult(failure: .decryptionError), count: ciphertexts.count)
@@ -83,8 +88,14 @@ public struct MockDecryption: Sendable {
                                            expecting: Array(repeating: expectations, count: undecided.count))
             var still: [Int] = []
             for (slot, index) in undecided.enumerated() {
-                results[index] = outcomes[slot]
-                if outcomes[slot].failure == .decryptionError { still.append(index) }
+                let outcome = outcomes[slot]
+                if outcome.isValid {
+                    results[index] = outcome
+                    continue
+                }
+                // Keep the first failure that got past decryption; look on under the other paddings.
+                if outcome.failure != .decryptionError && results[index].failure == .decryptionError { results[index] = outcome }
+                still.append(index)
             }
             undecided = still
         }
