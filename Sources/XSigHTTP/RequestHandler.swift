@@ -25,6 +25,8 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let clock: ConnectionClock
     private var state = State.waiting
     private var draining = false
+    /// A response is being written (its `.end` not yet on the socket).
+    private var responseInFlight = false
 
     init(responder: any HTTPResponder, pool: NIOThreadPool, stats: ServerStats,
          limits: HTTPServerConfiguration.Limits, clock: ConnectionClock) {
@@ -37,7 +39,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         clock.onIdleTimeout = { [weak self] in
-            guard let self, case .waiting = self.state else { return }
+            guard let self, case .waiting = self.state, !self.responseInFlight else { return }
             self.state = .closing
             context.close(promise: nil)
         }
@@ -71,7 +73,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         draining = true
-        if case .waiting = state, !clock.partialRequest {
+        if case .waiting = state, !responseInFlight, !clock.partialRequest {
             state = .closing
             context.close(promise: nil)
         }
@@ -157,7 +159,12 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
     }()
 
-    static let methodNotAllowed = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed on this route")
+    /// The 405 of `/metrics` and `/healthz`, which answer GET only (every 405 names what is allowed).
+    static let methodNotAllowed: HTTPResponse = {
+        var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed on this route")
+        response.headers.replaceOrAdd(name: "Allow", value: "GET")
+        return response
+    }()
 
     /// A refusal before routing (413, 408): answered, counted, and the connection closed.
     private func refuse(context: ChannelHandlerContext, _ response: HTTPResponse) {
@@ -167,7 +174,12 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(context: ChannelHandlerContext, _ response: HTTPResponse, close requested: Bool, done: @escaping () -> Void) {
         let close = requested || draining
-        state = close ? .closing : .responding
+        // Waiting before `.end` goes out: NIOHTTP1's pipelining handler hands over the next
+        // queued (pipelined) request as that write passes it, and a request that arrives while
+        // the state still says "responding" would be dropped and its connection left hanging.
+        state = close ? .closing : .waiting
+        if !close { clock.awaitNextRequest() }
+        responseInFlight = true
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "Connection", value: close ? "close" : "keep-alive")
@@ -178,12 +190,14 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in
+            self.responseInFlight = false
             done()
             if close {
                 context.close(promise: nil)
-            } else if case .responding = self.state {
-                self.state = .waiting
-                self.clock.awaitNextRequest()
+            } else if self.draining, case .waiting = self.state, !self.clock.partialRequest {
+                // The drain began while this answer was being written, and nothing else is pending.
+                self.state = .closing
+                context.close(promise: nil)
             }
         }
     }

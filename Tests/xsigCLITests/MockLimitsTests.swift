@@ -23,6 +23,39 @@ final class MockLimitsTests: XCTestCase {
         }
     }
 
+    /// Pipelined requests (several in one write) each get their answer in order, on both servers,
+    /// including signed ones whose answer takes a decryption (they were dropped: the connection hung).
+    func testPipelinedRequestsAreAllAnswered() throws {
+        func statuses(port: Int, _ requests: [String]) throws -> [Int] {
+            let connection = try RawHTTPConnection(port: port, timeout: 20)
+            XCTAssertTrue(connection.send(requests.joined()))
+            let text = String(decoding: connection.readToEnd().bytes, as: UTF8.self)
+            return text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
+        }
+        let healthzClose = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        let mock = try MockServerProcess.start(["--threads", "1"], test: self)
+        let signed = try (0..<3).map { logoutRequest(try MockSigning.xsig(token: "pipelined-\($0)"), close: false) }
+        XCTAssertEqual(try statuses(port: mock.port, signed + [healthzClose]), [200, 200, 200, 200])
+        XCTAssertEqual(try statuses(port: mock.port, ["GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                                                      logoutRequest(try MockSigning.xsig(token: "pipelined-after-healthz"), close: false),
+                                                      healthzClose]), [200, 200, 200])
+        let sidecar = try MockServerProcess.startSidecar(["--domain", "idp.example.com", "--client-id", "c", "--device-fingerprint", "f",
+                                                          "--os-version", "1", "--agent", "a"], test: self)
+        let signs = (0..<3).map { "GET /sign?session_token=p\($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }
+        XCTAssertEqual(try statuses(port: sidecar.port, signs + [healthzClose]), [200, 200, 200, 200])
+    }
+
+    /// `/healthz` and `/metrics` answer GET only, and their 405 says so, as the SDK routes' do.
+    func testBuiltInRoutesName405Allow() throws {
+        let server = try MockServerProcess.start([], test: self)
+        for path in ["/healthz", "/metrics"] {
+            let response = try RawHTTPClient.exchange(port: server.port, Array("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+            XCTAssertEqual(response.status, 405, path)
+            XCTAssertEqual(response.header("Allow"), "GET", path)
+            XCTAssertEqual(response.errorCode, "method_not_allowed", path)
+        }
+    }
+
     func testHeaderAndBodyLimits() throws {
         let server = try MockServerProcess.start(["--max-header-bytes", "2048", "--max-body-bytes", "100", "--allow-replay"], test: self)
         let big = try RawHTTPClient.request(port: server.port, path: "/healthz", headers: [("X-padding", String(repeating: "a", count: 3000))])

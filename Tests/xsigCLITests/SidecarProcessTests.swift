@@ -204,6 +204,8 @@ final class SidecarProcessTests: XCTestCase {
         let refusals: [([String], String, Int32)] = [
             (["--listen", "0.0.0.0:0"], "loopback only", 2),
             (["--listen", "192.0.2.1:8081"], "loopback only", 2),
+            (["--listen", "127.\u{BD}.0.1:0"], "loopback only", 2),          // '½' is a Unicode number, not a digit (it crashed)
+            (["--listen", "127.\u{660}.\u{660}.\u{661}:0"], "loopback only", 2),    // Arabic-Indic digits
             (["--clock-offset-ms", "5", "--server-time", "x.json"], "not both", 64),
             (["--tokens", try file("empty.txt", "# nothing\n")], "no tokens found", 2),
             (["--tokens", try file("bad.txt", "good\nbad token\n")], "line 2", 2),

@@ -112,7 +112,6 @@ final class VerifyInputFormatsCLITests: XCTestCase {
         let cases: [(String, String, String)] = [
             ("words.csv", "\n\nhello,world\n", "xsig: --input DIR/words.csv: line 3: not a batch output: a CSV header row needs a signature column"),
             ("short.csv", "5,tok,1,5,SIG=\n", "xsig: --input DIR/short.csv: line 1: not a batch output"),
-            ("empty.ndjson", "\n\n", "xsig: --input DIR/empty.ndjson: no records found"),
         ]
         for (name, text, expected) in cases {
             let path = dir.appendingPathComponent(name).path
@@ -123,6 +122,13 @@ final class VerifyInputFormatsCLITests: XCTestCase {
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(name): \(r.stderr)")
             XCTAssertTrue(r.stderr.hasPrefix(expected.replacingOccurrences(of: "DIR", with: dir.path)), "\(name): \(r.stderr)")
         }
+        // An empty batch output (batch writes one for a shard without records) verifies with a warning.
+        let empty = dir.appendingPathComponent("empty.ndjson").path
+        try Data("\n\n".utf8).write(to: URL(fileURLWithPath: empty))
+        let r = try verify(empty)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "{\"records\":0,\"valid\":0,\"invalid\":0}\n")
+        XCTAssertEqual(r.stderr, "xsig: warning: --input \(empty): no records (an empty batch output, such as a shard with none)\n")
         let help = try CLIRunner.run(["verify", "--help"]).stdout
         for needle in ["--input-format", "vegeta", "header blocks", "--csv-header first", "--quiet", "progress bar"] {
             XCTAssertTrue(help.contains(needle), "verify --help should mention \(needle)")

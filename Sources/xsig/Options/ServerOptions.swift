@@ -52,7 +52,10 @@ struct ServerOptions: ParsableArguments {
     static func isLoopback(_ host: String) -> Bool {
         if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else {
+        // ASCII digits only: `isNumber` is true for '½' and Arabic-Indic digits, which Int() refuses.
+        guard octets.count == 4, octets.allSatisfy({ octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy({ $0.isASCII && $0.isNumber }) && (Int(octet) ?? 256) <= 255
+        }) else {
             return false
         }
         return octets[0] == "127"
