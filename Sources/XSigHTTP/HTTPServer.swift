@@ -137,7 +137,6 @@ public final class HTTPServer: Sendable {
     }
 }
 
-/// Binding failed: the address is in use, not local, or not an address.
 extension HTTPServer {
     /// A bind failure in the operating system's words ("Address already in use"), not NIO's
     /// description of the call that failed.
@@ -147,6 +146,7 @@ extension HTTPServer {
     }
 }
 
+/// Binding failed: the address is in use, not local, or not an address.
 public struct HTTPServerBindError: Error, Sendable, CustomStringConvertible {
     public let address: String
     public let underlying: String

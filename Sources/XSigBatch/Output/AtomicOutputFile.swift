@@ -87,47 +87,42 @@ public final class AtomicOutputFile {
 
     public init(path: String) throws {
         self.path = path
-        let resolved: String
+        let inPlace: Int32
         switch try Self.target(of: path) {
+        case .file(let resolved):
+            (descriptor, temporaryPath) = try Self.createTemporaryFile(beside: resolved, naming: path)
+            finalPath = resolved
+            slot = Self.register(temporaryPath!)
+            return
         case .descriptor(let existing):
-            let fd = fcntl(existing, F_DUPFD_CLOEXEC, 0)
-            guard fd >= 0 else { throw XSigError(.io, "\(path): cannot duplicate descriptor \(existing): \(Self.errnoText())") }
-            descriptor = fd
-            temporaryPath = nil
-            finalPath = path
-            return
+            inPlace = fcntl(existing, F_DUPFD_CLOEXEC, 0)
+            guard inPlace >= 0 else { throw XSigError(.io, "\(path): cannot duplicate descriptor \(existing): \(Self.errnoText())") }
         case .stream:
-            let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
-            guard fd >= 0 else { throw XSigError(.io, "\(path): cannot open for writing: \(Self.errnoText())") }
-            descriptor = fd
-            temporaryPath = nil
-            finalPath = path
-            return
-        case .file(let resolvedPath):
-            resolved = resolvedPath
+            inPlace = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+            guard inPlace >= 0 else { throw XSigError(.io, "\(path): cannot open for writing: \(Self.errnoText())") }
         }
-        finalPath = resolved
-        let slash = resolved.lastIndex(of: "/")
-        let directory = slash.map { String(resolved[...$0]) } ?? ""
-        let name = slash.map { String(resolved[resolved.index(after: $0)...]) } ?? resolved
+        descriptor = inPlace
+        temporaryPath = nil
+        finalPath = path
+    }
+
+    /// `.<name>.xsig-<pid>-<n>.tmp` in the directory of `target`, created exclusively; `path`
+    /// (what the user gave) names it in errors.
+    private static func createTemporaryFile(beside target: String, naming path: String) throws -> (Int32, String) {
+        let slash = target.lastIndex(of: "/")
+        let directory = slash.map { String(target[...$0]) } ?? ""
+        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         var attempt = 0
-        var candidatePath = ""
         while true {
             let candidate = "\(directory).\(name).xsig-\(getpid())-\(attempt).tmp"
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 {
-                descriptor = fd
-                candidatePath = candidate
-                break
-            }
+            if fd >= 0 { return (fd, candidate) }
             if errno == EEXIST && attempt < 1000 {
                 attempt += 1
                 continue
             }
-            throw XSigError(.io, "\(path): cannot create a temporary file beside it: \(Self.errnoText())")
+            throw XSigError(.io, "\(path): cannot create a temporary file beside it: \(errnoText())")
         }
-        temporaryPath = candidatePath
-        slot = Self.register(candidatePath)
     }
 
     deinit {

@@ -34,25 +34,32 @@ enum KeyDerivationCost {
     static let pkcs5 = [1, 2, 840, 113549, 1, 5]
     static let pkcs12PBE = [1, 2, 840, 113549, 1, 12, 1]
 
+    /// The work a key derivation asks for.
+    enum Work: Equatable {
+        /// PBKDF2, PBES1 and PKCS#12: the iteration count.
+        case iterations(Int)
+        /// scrypt: N·r·p (Int.max when it overflows).
+        case scrypt(Int)
+    }
+
     /// Throws when the key's iteration count is over ``maximumIterations``, its scrypt work over
     /// ``maximumScryptWork``, or either cannot be read.
     static func check(_ info: EncryptedPrivateKeyInfo) throws {
-        if let work = try scryptWork(info.algorithm) {
-            guard work <= maximumScryptWork else {
-                throw XSigError(.invalidKey,
-                    "the encrypted PKCS#8 key's scrypt parameters ask for N·r·p = \(work == Int.max ? "over 2^62" : String(work)), over xsig's cap of \(maximumScryptWork) (openssl pkcs8 -scrypt writes 131072); re-encrypt it, e.g. openssl pkcs8 -topk8 -in FILE -out new.pem")
-            }
-            return
-        }
-        guard let iterations = try iterationCount(info.algorithm) else { return }
-        guard iterations <= maximumIterations else {
+        switch try work(info.algorithm) {
+        case .iterations(let iterations) where iterations > maximumIterations:
             throw XSigError(.invalidKey,
                 "the encrypted PKCS#8 key asks for \(iterations) key-derivation iterations, over xsig's cap of \(maximumIterations) (real keys use 2048 to about 10^6); re-encrypt it, e.g. openssl pkcs8 -topk8 -in FILE -out new.pem")
+        case .scrypt(let work) where work > maximumScryptWork:
+            throw XSigError(.invalidKey,
+                "the encrypted PKCS#8 key's scrypt parameters ask for N·r·p = \(work == Int.max ? "over 2^62" : String(work)), over xsig's cap of \(maximumScryptWork) (openssl pkcs8 -scrypt writes 131072); re-encrypt it, e.g. openssl pkcs8 -topk8 -in FILE -out new.pem")
+        default:
+            return
         }
     }
 
-    /// The iteration count of a PBES2/PBKDF2, PBES1 or PKCS#12 scheme; nil for other schemes.
-    static func iterationCount(_ algorithm: AlgorithmIdentifier) throws -> Int? {
+    /// The work of a PBES2 (PBKDF2 or scrypt), PBES1 or PKCS#12 scheme, the PBES2 parameters
+    /// parsed once; nil for other top-level schemes (OpenSSL refuses what it does not know).
+    static func work(_ algorithm: AlgorithmIdentifier) throws -> Work? {
         let arcs = Array(algorithm.algorithm.oidComponents)
         do {
             if algorithm.algorithm == pbes2 {
@@ -60,17 +67,16 @@ enum KeyDerivationCost {
                 let (kdf, _) = try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
                     (try AlgorithmIdentifier(derEncoded: &nodes), try AlgorithmIdentifier(derEncoded: &nodes))
                 }
-                if kdf.algorithm == scrypt { return nil }   // scryptWork(_:) measures it
-                guard kdf.algorithm == pbkdf2 else {
+                guard kdf.algorithm == pbkdf2 || kdf.algorithm == scrypt else {
                     throw XSigError(.invalidKey, "the encrypted PKCS#8 key uses a key-derivation function xsig does not know (\(kdf.algorithm)); PBKDF2 and scrypt are read")
                 }
                 guard let kdfParameters = kdf.parameters else { throw malformed }
-                return try saltThenCount(kdfParameters)
+                return kdf.algorithm == scrypt ? .scrypt(try scryptProduct(kdfParameters)) : .iterations(try saltThenCount(kdfParameters))
             }
             let underPKCS5 = arcs.count == pkcs5.count + 1 && arcs.starts(with: pkcs5.map(UInt.init))
             let underPKCS12 = arcs.count == pkcs12PBE.count + 1 && arcs.starts(with: pkcs12PBE.map(UInt.init))
             guard underPKCS5 || underPKCS12, let parameters = algorithm.parameters else { return nil }
-            return try saltThenCount(parameters)
+            return .iterations(try saltThenCount(parameters))
         } catch let error as XSigError {
             throw error
         } catch {
@@ -78,34 +84,20 @@ enum KeyDerivationCost {
         }
     }
 
-    /// N·r·p of a PBES2/scrypt scheme (Int.max when it overflows); nil for every other scheme.
-    static func scryptWork(_ algorithm: AlgorithmIdentifier) throws -> Int? {
-        guard algorithm.algorithm == pbes2, let parameters = algorithm.parameters else { return nil }
-        do {
-            let (kdf, _) = try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
-                (try AlgorithmIdentifier(derEncoded: &nodes), try AlgorithmIdentifier(derEncoded: &nodes))
-            }
-            guard kdf.algorithm == scrypt else { return nil }
-            guard let kdfParameters = kdf.parameters else { throw malformed }
-            return try DER.sequence(try DER.parse(kdfParameters.derBytes), identifier: .sequence) { nodes in
-                guard nodes.next() != nil else { throw malformed }   // salt
-                var factors: [Int] = []
-                for _ in 0..<3 {
-                    guard let node = nodes.next(), let value = clampedInteger(try ArraySlice<UInt8>(derEncoded: node)), value > 0 else {
-                        throw malformed
-                    }
-                    factors.append(value)
+    /// `scrypt-params ::= SEQUENCE { salt, N, r, p, keyLength OPTIONAL }`: N·r·p, Int.max when it overflows.
+    private static func scryptProduct(_ parameters: ASN1Any) throws -> Int {
+        try DER.sequence(try DER.parse(parameters.derBytes), identifier: .sequence) { nodes in
+            guard nodes.next() != nil else { throw malformed }   // salt
+            var product = 1
+            for _ in 0..<3 {
+                guard let node = nodes.next(), let value = clampedInteger(try ArraySlice<UInt8>(derEncoded: node)), value > 0 else {
+                    throw malformed
                 }
-                while nodes.next() != nil {}
-                return factors.reduce(1) { product, factor in
-                    let (result, overflow) = product.multipliedReportingOverflow(by: factor)
-                    return overflow ? Int.max : result
-                }
+                let (result, overflow) = product.multipliedReportingOverflow(by: value)
+                product = overflow ? Int.max : result
             }
-        } catch let error as XSigError {
-            throw error
-        } catch {
-            throw malformed
+            while nodes.next() != nil {}
+            return product
         }
     }
 

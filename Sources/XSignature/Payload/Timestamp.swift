@@ -3,10 +3,14 @@ import FoundationEssentials
 /// Epoch-millisecond timestamps as the server-date API hands them out.
 public enum Timestamp {
     /// Parses a non-negative integer of milliseconds (decimal digits only, fits in 64 bits).
-    public static func parse(_ text: String) throws -> UInt64 {
+    /// `alternatives`: the words the caller also takes in place of a number (`now`, `clock`), named
+    /// in the message for text that is not digits.
+    public static func parse(_ text: String, alternatives: [String] = []) throws -> UInt64 {
         guard !text.isEmpty else { throw XSigError(.invalidInput, "timestamp is empty") }
         guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            throw XSigError(.invalidInput, "timestamp must be a non-negative integer of epoch milliseconds (digits only)")
+            let words = alternatives.count < 2 ? alternatives.map { "or " + $0 }.joined()
+                : alternatives.dropLast().joined(separator: ", ") + " or " + alternatives.last!
+            throw XSigError(.invalidInput, "timestamp must be a non-negative integer of epoch milliseconds (digits only)" + (words.isEmpty ? "" : ", " + words))
         }
         guard let value = UInt64(text) else {
             throw XSigError(.invalidInput, "timestamp has \(text.count) digits and does not fit in 64 bits")

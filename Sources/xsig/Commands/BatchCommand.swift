@@ -181,11 +181,7 @@ struct BatchCommand: ParsableCommand {
             timestamps = .clock
             if let serverTime { (clockOffset, warning) = try serverClockOffset(serverTime: serverTime) }
         } else {
-            let time: (milliseconds: UInt64, warning: String?)
-            do { time = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime) } catch let error as XSigError
-                where timestamp != nil && error.message.contains("digits only") {
-                throw XSigError(error.code, error.message + ", now or clock")
-            }
+            let time = try resolveTimestamp(timestamp: timestamp, serverTime: serverTime, alternatives: ["clock"])
             timestamps = .fixed(base: time.milliseconds, stepMilliseconds: timestampStepMs)
             warning = time.warning
         }

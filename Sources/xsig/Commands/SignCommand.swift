@@ -62,11 +62,14 @@ struct SignCommand: ParsableCommand {
 /// --timestamp, --server-time or the clock. A value that looks like seconds, or a server-date
 /// body more than an hour old, is used as given with a warning, which the caller prints once the
 /// rest of the input is accepted (a refused command line gets its one error line only).
-func resolveTimestamp(timestamp: String?, serverTime: String?) throws -> (milliseconds: UInt64, warning: String?) {
+/// `alternatives`: the words besides `now` that the caller handles itself (batch: `clock`), for the message.
+func resolveTimestamp(timestamp: String?, serverTime: String?, alternatives: [String] = []) throws -> (milliseconds: UInt64, warning: String?) {
     if timestamp == "now" { return (Timestamp.now(), nil) }   // the default, spelt out (as batch takes it)
     if let timestamp {
         let value: UInt64
-        do { value = try Timestamp.parse(timestamp) } catch let error as XSigError { throw error.prefixed("--timestamp") }
+        do { value = try Timestamp.parse(timestamp, alternatives: ["now"] + alternatives) } catch let error as XSigError {
+            throw error.prefixed("--timestamp")
+        }
         return (value, Timestamp.secondsWarning(value).map { "warning: --timestamp: \($0)" })
     }
     if let serverTime {
