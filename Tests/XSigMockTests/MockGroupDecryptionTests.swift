@@ -13,10 +13,7 @@ import XSignature
 final class MockGroupDecryptionTests: XCTestCase {
     let now: UInt64 = 1_628_496_895_102
 
-    func key() throws -> RSAPrivateKey {
-        let pem = try String(contentsOfFile: MockUnitTests.repository("vectors/keys/demo-rsa-2048.pem"), encoding: .utf8)
-        return try PrivateKeyDecoder().decode(Array(pem.utf8)).key
-    }
+    func key() throws -> RSAPrivateKey { try MockUnitTests.demoKey() }
 
     /// Fresh state (replay cache, tokens) for each run, so that every run sees the same history.
     func configuration() -> MockConfiguration {

@@ -9,10 +9,7 @@ import XSignature
 final class MockPaddingSearchTests: XCTestCase {
     let now: UInt64 = 1_628_496_895_102
 
-    func key() throws -> RSAPrivateKey {
-        let pem = try String(contentsOfFile: MockUnitTests.repository("vectors/keys/demo-rsa-2048.pem"), encoding: .utf8)
-        return try PrivateKeyDecoder().decode(Array(pem.utf8)).key
-    }
+    func key() throws -> RSAPrivateKey { try MockUnitTests.demoKey() }
 
     /// An OAEP-SHA-256 signature whose plaintext block also passes the PKCS#1 v1.5 checks.
     func ambiguousSignature(_ key: RSAPrivateKey) throws -> (ciphertext: [UInt8], token: String) {

@@ -74,8 +74,7 @@ final class MockUnitTests: XCTestCase {
     }
 
     func testChecksInOrderWithAFixedClock() throws {
-        let pem = try String(contentsOfFile: Self.repository("vectors/keys/demo-rsa-2048.pem"), encoding: .utf8)
-        let key = try PrivateKeyDecoder().decode(Array(pem.utf8)).key
+        let key = try Self.demoKey()
         let now: UInt64 = 1_628_496_895_102
         let checks = try SignatureChecks(privateKey: key, configuration: MockConfiguration(clock: { now }))
         let signer = try XSignatureSigner(key: key.publicKey, padding: .oaepSHA256)
@@ -92,6 +91,12 @@ final class MockUnitTests: XCTestCase {
     static func code(_ result: Result<SignaturePayload, MockRejection>) -> MockErrorCode? {
         if case let .failure(rejection) = result { return rejection.code }
         return nil
+    }
+
+    /// The repository's 2048-bit demo private key (public test material).
+    static func demoKey() throws -> RSAPrivateKey {
+        let pem = try String(contentsOfFile: repository("vectors/keys/demo-rsa-2048.pem"), encoding: .utf8)
+        return try PrivateKeyDecoder().decode(Array(pem.utf8)).key
     }
 
     static func repository(_ relative: String) -> String {

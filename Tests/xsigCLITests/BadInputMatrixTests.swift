@@ -311,11 +311,20 @@ final class BadInputMatrixTests: XCTestCase {
 
     // MARK: - PBKDF2 iteration cap
 
+    /// The DER inside an `ENCRYPTED PRIVATE KEY` PEM, and back.
+    static func der(ofPEM pem: String) -> [UInt8] {
+        [UInt8](Data(base64Encoded: pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined())!)
+    }
+
+    static func encryptedKeyPEM(_ der: [UInt8]) -> String {
+        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n"
+    }
+
     /// ``encryptedWeakKey`` with its PBKDF2 iteration count (2048, `02 02 08 00`) replaced by a
     /// 4-octet INTEGER; the five enclosing SEQUENCE lengths grow by the 2 octets.
     static func encryptedWeakKey(iterations: UInt32) throws -> String {
-        let body = encryptedWeakKey.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        var der = [UInt8](Data(base64Encoded: body)!)
+        var der = der(ofPEM: encryptedWeakKey)
         let count: [UInt8] = [0x02, 0x02, 0x08, 0x00]
         guard let at = (0...(der.count - 4)).first(where: { Array(der[$0..<($0 + 4)]) == count }), at < 80 else {
             throw XCTSkip("fixture layout changed")
@@ -329,8 +338,7 @@ final class BadInputMatrixTests: XCTestCase {
             XCTAssertEqual(Array(der[item.offset..<(item.offset + item.old.count)]), item.old, "fixture layout at \(item.offset)")
             der.replaceSubrange(item.offset..<(item.offset + item.old.count), with: item.new)
         }
-        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-        return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n"
+        return encryptedKeyPEM(der)
     }
 
     func testPBKDF2IterationCap() throws {
@@ -346,11 +354,8 @@ final class BadInputMatrixTests: XCTestCase {
     /// The cap is read from exactly the octets OpenSSL gets: the over-the-cap key with one octet
     /// after its DER (which OpenSSL alone would ignore, running all 2^31 - 1 iterations) is refused.
     func testTrailingOctetsCannotHideTheIterationCount() throws {
-        let pem = try Self.encryptedWeakKey(iterations: UInt32(Int32.max))
-        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        let der = [UInt8](Data(base64Encoded: body)!) + [0x00]
-        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-        let padded = try file("trailing.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n")
+        let der = Self.der(ofPEM: try Self.encryptedWeakKey(iterations: UInt32(Int32.max))) + [0x00]
+        let padded = try file("trailing.pem", Self.encryptedKeyPEM(der))
         try check([Row(name: "trailing octet after the DER", arguments: ["decrypt", "--private-key", padded, "--allow-weak-key", "--ciphertext-hex", "00"],
                        fragments: ["--private-key \(padded)", "not one DER EncryptedPrivateKeyInfo", "trailing octets"],
                        environment: ["XSIG_KEY_PASSPHRASE": "pw"])])
@@ -381,15 +386,13 @@ final class BadInputMatrixTests: XCTestCase {
                        "the scrypt key decrypts what OpenSSL encrypted")
 
         // scrypt-params: salt, N = 16384 (02 02 40 00), r = 8 (02 01 08), p = 1 (02 01 01).
-        let text = try String(contentsOfFile: sealed, encoding: .utf8)
-        var der = [UInt8](Data(base64Encoded: text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined())!)
+        var der = Self.der(ofPEM: try String(contentsOfFile: sealed, encoding: .utf8))
         let parameters: [UInt8] = [0x02, 0x02, 0x40, 0x00, 0x02, 0x01, 0x08, 0x02, 0x01, 0x01]
         guard let at = (0...(der.count - parameters.count)).first(where: { Array(der[$0..<($0 + parameters.count)]) == parameters }) else {
             return XCTFail("openssl wrote other scrypt parameters than N = 16384, r = 8, p = 1")
         }
         der[at + parameters.count - 1] = 0x7f
-        let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-        let heavy = try file("scrypt-heavy.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(base64)\n-----END ENCRYPTED PRIVATE KEY-----\n")
+        let heavy = try file("scrypt-heavy.pem", Self.encryptedKeyPEM(der))
         try check([Row(name: "scrypt p = 127", arguments: ["decrypt", "--private-key", heavy, "--ciphertext-hex", hex],
                        fragments: ["--private-key \(heavy)", "N·r·p = 16646144", "cap of 8388608"], environment: ["XSIG_KEY_PASSPHRASE": "pw"])])
     }
